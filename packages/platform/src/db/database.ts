@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+
+/** A Drizzle database or transaction: both run queries the same way. */
+// biome-ignore lint/suspicious/noExplicitAny: Drizzle's schema generic is open by design.
+export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `select 1`; used by the readiness check. */
+  ping(): Promise<void>;
+  /** Closes what this handle owns (a pg pool; a shared PGlite stays open for the others). */
+  close(): Promise<void>;
+}
+
+export interface MigrationOptions {
+  /** The service name, which is also its PostgreSQL schema. */
+  service: string;
+  /** Folder holding the service's SQL migrations and their `meta/_journal.json`. */
+  migrationsFolder: string;
+}
+
+const MIGRATIONS_TABLE = '__migrations';
+
+/**
+ * Server mode: a pg pool on `url`. The service's migrations are applied first, on one
+ * dedicated connection holding an advisory lock, so replicas starting together apply
+ * them once.
+ */
+export async function openPostgres(options: MigrationOptions & { url: string; poolSize?: number }): Promise<Database> {
+  await migratePostgres(options);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: options.service,
+    connectionTimeoutMillis: 5_000,
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  });
+  const db = drizzlePg({ client: pool });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function migratePostgres(options: MigrationOptions & { url: string }): Promise<void> {
+  const client = new pg.Client({ connectionString: options.url, application_name: `${options.service}-migrate` });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`shop.migrate.${options.service}`]);
+    await client.query(`create schema if not exists "${options.service}"`);
+    await migratePg(drizzlePg({ client }), {
+      migrationsFolder: options.migrationsFolder,
+      migrationsSchema: options.service,
+      migrationsTable: MIGRATIONS_TABLE,
+    });
+  } finally {
+    await client.query('select pg_advisory_unlock_all()').catch(() => {});
+    await client.end();
+  }
+}
+
+/**
+ * Embedded mode: one PGlite instance shared by every service in the process. PGlite
+ * is a single connection and serializes transactions itself, so services simply share it.
+ */
+export async function openPglite(options: MigrationOptions & { client: PGlite }): Promise<Database> {
+  const db = drizzlePglite({ client: options.client });
+  await options.client.exec(`create schema if not exists "${options.service}"`);
+  await migratePglite(db, {
+    migrationsFolder: options.migrationsFolder,
+    migrationsSchema: options.service,
+    migrationsTable: MIGRATIONS_TABLE,
+  });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {},
+  };
+}
+
+/** Opens (creating if needed) the PGlite data directory the embedded services share. */
+export async function openSharedPglite(dataDir: string): Promise<PGlite> {
+  mkdirSync(dataDir, { recursive: true });
+  return PGlite.create({ dataDir });
+}

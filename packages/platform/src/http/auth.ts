@@ -1,0 +1,137 @@
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { HttpProblem } from './problem.ts';
+
+/** Who is calling, as proven by a verified access token. */
+export interface Principal {
+  /** The user id (as a string) or, for service clients, the client id. */
+  subject: string;
+  email: string | undefined;
+  role: string | undefined;
+  scopes: ReadonlySet<string>;
+  /** Set for client_credentials tokens. */
+  clientId: string | undefined;
+  /** The raw access token, to call another service on the caller's behalf. */
+  token: string;
+}
+
+/** Verifies an access token; rejects with InvalidTokenError. */
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'];
+
+/**
+ * A verifier for tokens signed with keys from `getKey` (the account service's own key
+ * store, or a remote JWKS).
+ */
+export function createTokenVerifier(getKey: JWTVerifyGetKey, issuer: string): TokenVerifier {
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, { issuer, algorithms: ACCESS_TOKEN_ALGORITHMS }));
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(describeJoseError(error));
+      throw error;
+    }
+    if (typeof payload.sub !== 'string') throw new InvalidTokenError('The token has no subject.');
+    const scope = typeof payload.scope === 'string' ? payload.scope : '';
+    return {
+      subject: payload.sub,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+      role: typeof payload.role === 'string' ? payload.role : undefined,
+      scopes: new Set(scope.split(' ').filter(Boolean)),
+      clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+      token,
+    };
+  };
+}
+
+/**
+ * A verifier for resource services: the account service's JWKS, fetched on first use,
+ * cached, and fetched again when a token names a key id it has not seen (key rotation).
+ */
+export function createJwksTokenVerifier(options: {
+  jwksUrl: string;
+  issuer: string;
+  timeoutMs?: number;
+}): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: options.timeoutMs ?? 2_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
+  return createTokenVerifier(jwks, options.issuer);
+}
+
+function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The access token has expired.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The access token was signed with an unknown key.';
+  return 'The access token is invalid.';
+}
+
+export interface Auth {
+  /**
+   * A hook that lets the request through only with a valid token carrying every one of
+   * `scopes` (none: any valid token). 401 with `WWW-Authenticate: Bearer` without a good
+   * token, 403 with `error="insufficient_scope"` without the scope.
+   */
+  require(...scopes: string[]): onRequestAsyncHookHandler;
+  /** Like require(), with a choice: the token must carry at least one of `scopes`. */
+  requireAny(...scopes: string[]): onRequestAsyncHookHandler;
+}
+
+export function createAuth(verify: TokenVerifier, realm = 'shop'): Auth {
+  async function authenticate(request: FastifyRequest): Promise<Principal> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim()) : null;
+    if (!match?.[1]) {
+      throw new HttpProblem(401, 'Sign in: this endpoint needs a bearer access token.', {
+        code: 'unauthenticated',
+        headers: { 'www-authenticate': `Bearer realm="${realm}"` },
+      });
+    }
+    try {
+      request.principal = await verify(match[1]);
+      return request.principal;
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      throw new HttpProblem(401, error.message, {
+        code: 'unauthenticated',
+        headers: {
+          'www-authenticate': `Bearer realm="${realm}", error="invalid_token", error_description="${error.message}"`,
+        },
+      });
+    }
+  }
+
+  function guard(scopes: string[], mode: 'all' | 'any'): onRequestAsyncHookHandler {
+    return async (request) => {
+      const principal = await authenticate(request);
+      if (scopes.length === 0) return;
+      const ok =
+        mode === 'all' ? scopes.every((s) => principal.scopes.has(s)) : scopes.some((s) => principal.scopes.has(s));
+      if (!ok) {
+        const needed = scopes.join(' ');
+        throw new HttpProblem(403, `This needs the scope ${mode === 'all' ? '' : 'one of '}"${needed}".`, {
+          code: 'forbidden',
+          headers: { 'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope", scope="${needed}"` },
+        });
+      }
+    };
+  }
+
+  return {
+    require: (...scopes) => guard(scopes, 'all'),
+    requireAny: (...scopes) => guard(scopes, 'any'),
+  };
+}
