@@ -12,21 +12,33 @@ const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, str
  * Reads typed configuration from environment variables.
  * The schema is a TypeBox object whose keys are the variable names; each property
  * carries its default and a `description` that doubles as the operator's manual.
- * Empty strings count as unset, so `FOO=` falls back to the default.
+ * Empty strings count as unset, so `FOO=` falls back to the default. With `service`,
+ * `<SERVICE>_<KEY>` is read before `<KEY>`, so one process can give each service its own.
  */
-export function loadConfig<S extends TSchema>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
+export function loadConfig<S extends TSchema>(
+  schema: S,
+  options: { env?: NodeJS.ProcessEnv; service?: string } = {},
+): Static<S> {
+  const env = options.env ?? process.env;
+  const prefix = options.service ? `${options.service.toUpperCase()}_` : undefined;
   const properties = (schema as unknown as { properties: Record<string, unknown> }).properties;
   const input: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
   for (const key of Object.keys(properties)) {
-    const value = env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    // A service-prefixed variable (ORDER_DATABASE_URL) wins over the shared one (DATABASE_URL).
+    const names = prefix ? [`${prefix}${key}`, key] : [key];
+    const name = names.find((candidate) => env[candidate] !== undefined && env[candidate] !== '');
+    if (name) {
+      input[key] = env[name];
+      source[key] = name;
+    }
   }
   const validate = ajv.compile(schema);
   if (!validate(input)) {
     const problems = (validate.errors ?? []).map((error) => {
-      const name = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? '');
-      const got = name && name in input ? ` (got ${JSON.stringify(input[name])})` : '';
-      return `${name} ${error.message}${got}`;
+      const key = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? '');
+      const got = key && key in input ? ` (got ${JSON.stringify(input[key])})` : '';
+      return `${source[key] ?? key} ${error.message}${got}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }

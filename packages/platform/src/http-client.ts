@@ -70,7 +70,6 @@ export class ServiceClient {
         body: payload,
         signal,
         dispatcher: idempotent ? this.retrying : this.plain,
-        throwOnError: false,
       });
       const text = await response.body.text();
       const body = text && isJson(response.headers['content-type']) ? JSON.parse(text) : text;

@@ -32,7 +32,13 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
     duration: options.windowSeconds,
   };
   const limiter: RateLimiterAbstract = options.redis
-    ? new RateLimiterRedis({ ...settings, storeClient: options.redis, useRedisPackage: false })
+    ? new RateLimiterRedis({
+        ...settings,
+        storeClient: options.redis,
+        useRedisPackage: false,
+        // While Redis is unreachable, each replica counts in memory rather than failing logins.
+        insuranceLimiter: new RateLimiterMemory(settings),
+      })
     : new RateLimiterMemory(settings);
   return {
     async retryAfter(key) {

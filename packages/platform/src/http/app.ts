@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   readiness?: ReadonlyArray<ReadinessCheck>;
   /** Public base URL, written as the OpenAPI server. */
   publicUrl?: string;
+  /** Trust X-Forwarded-* from a proxy in front (the gateway, a load balancer) for the client IP. */
+  trustProxy?: boolean;
 }
 
 export const ONE_MIB = 1024 * 1024;
@@ -44,6 +46,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON and forms only; a route that takes other bytes (images) adds its own parser.

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { DomainError } from '../errors.ts';
 import { HttpProblem } from './problem.ts';
 
 /** Who is calling, as proven by a verified access token. */
@@ -70,7 +71,24 @@ export function createJwksTokenVerifier(options: {
     cooldownDuration: 30_000,
     cacheMaxAge: 10 * 60_000,
   });
-  return createTokenVerifier(jwks, options.issuer);
+  // The key set being out of reach says nothing about the token: 503, not 401 (or a 500).
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await jwks(header, token);
+    } catch (error) {
+      const fetchProblem =
+        !(error instanceof joseErrors.JOSEError) ||
+        error instanceof joseErrors.JWKSTimeout ||
+        error instanceof joseErrors.JWKSInvalid ||
+        error.code === 'ERR_JOSE_GENERIC';
+      if (!fetchProblem) throw error;
+      throw new DomainError('unavailable', 'The keys that sign access tokens cannot be fetched right now.', {
+        retryAfterSeconds: 1,
+        cause: error,
+      });
+    }
+  };
+  return createTokenVerifier(getKey, options.issuer);
 }
 
 function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): string {

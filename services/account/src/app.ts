@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import {
+  createAttemptLimiter,
+  createAuth,
+  createHttpApp,
+  createTokenVerifier,
+  type Database,
+  type HttpApp,
+  type Logger,
+} from '@shop/platform';
+import type { Redis } from 'ioredis';
+import type { AccountConfig } from './config.ts';
+import type { AccountContext } from './context.ts';
+import { PgRefreshTokenStore } from './db/refresh-token-store.ts';
+import { PgSigningKeyStore } from './db/signing-key-store.ts';
+import { PgUserStore } from './db/user-store.ts';
+import { ensureAdmin } from './domain/bootstrap-admin.ts';
+import { parseClientRegistrations } from './domain/client-credentials.ts';
+import type { Clock } from './domain/ports.ts';
+import type { User } from './domain/user.ts';
+import { Argon2Hasher } from './keys/argon2-hasher.ts';
+import { KeyRing } from './keys/key-ring.ts';
+import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
+import { userRoutes } from './routes/users.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
+
+export interface AccountDeps {
+  config: AccountConfig;
+  database: Database;
+  logger: Logger;
+  /** Server mode: login failure counters shared through Redis. */
+  redis?: Redis;
+  clock?: Clock;
+  /** The admin to create on first start; none when absent. */
+  admin?: { email: string; password: string };
+}
+
+export interface AccountService {
+  app: HttpApp;
+  keyRing: KeyRing;
+  /** The admin created by this start, if it created one. */
+  createdAdmin: User | null;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Builds the account service from its dependencies. No environment, no listening: tests call this. */
+export async function buildAccountApp(deps: AccountDeps): Promise<AccountService> {
+  const { config, database, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const db = database.db;
+  const users = new PgUserStore(db);
+  const refreshTokens = new PgRefreshTokenStore(db);
+  const hasher = new Argon2Hasher({
+    memoryCostKib: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_TIME_COST,
+    parallelism: config.ARGON2_PARALLELISM,
+  });
+  const keyRing = new KeyRing(
+    new PgSigningKeyStore(db),
+    {
+      algorithm: config.SIGNING_ALG,
+      issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,
+      maxKeyAgeDays: config.SIGNING_KEY_MAX_AGE_DAYS,
+    },
+    clock,
+  );
+  await keyRing.load();
+
+  const settings = { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL, refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL };
+  const tokenDeps = { signer: keyRing, refreshTokens, clock, settings };
+  const window = config.LOGIN_FAILURE_WINDOW;
+  let decoy: Promise<string> | undefined;
+  const ctx: AccountContext = {
+    passwordGrant: {
+      ...tokenDeps,
+      users,
+      hasher,
+      limits: {
+        perAccount: createAttemptLimiter({
+          name: 'login-account',
+          attempts: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+          windowSeconds: window,
+          redis: deps.redis,
+        }),
+        perIp: createAttemptLimiter({
+          name: 'login-ip',
+          attempts: config.LOGIN_MAX_FAILURES_PER_IP,
+          windowSeconds: window,
+          redis: deps.redis,
+        }),
+      },
+      decoyHash: () => {
+        decoy ??= hasher.hash(randomBytes(24).toString('base64'));
+        return decoy;
+      },
+    },
+    refreshGrant: {
+      ...tokenDeps,
+      users,
+      onReuse: (details) => logger.warn({ ...details }, 'refresh token reused: family revoked'),
+    },
+    clientCredentials: {
+      clients: parseClientRegistrations(config.OAUTH_CLIENTS),
+      signer: keyRing,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,
+    },
+    manageUsers: { users, hasher, refreshTokens, clock },
+    keyRing,
+    auth: createAuth(createTokenVerifier(keyRing.getKey, config.PUBLIC_URL.replace(/\/+$/, ''))),
+    publicUrl: config.PUBLIC_URL,
+    logger,
+  };
+
+  const createdAdmin = deps.admin ? (await ensureAdmin(deps.admin, { users, hasher })).user : null;
+
+  const app = await createHttpApp({
+    name: 'account',
+    description: 'Identity: users, the OAuth 2.0 token endpoint, signing keys and JWKS.',
+    logger,
+    publicUrl: config.PUBLIC_URL,
+    trustProxy: config.TRUST_PROXY,
+    readiness: [{ name: 'database', check: database.ping }],
+  });
+  authRoutes(app, ctx);
+  wellKnownRoutes(app, ctx);
+  meRoutes(app, ctx);
+  userRoutes(app, ctx);
+  await app.ready();
+  return { app, keyRing, createdAdmin };
+}

@@ -1,0 +1,28 @@
+import { conflict } from '@shop/platform/errors';
+import type { PasswordHasher, UserStore } from './ports.ts';
+import { checkPassword, normalizeEmail, normalizeName, type User } from './user.ts';
+
+export interface RegisterDeps {
+  users: UserStore;
+  hasher: PasswordHasher;
+}
+
+/**
+ * Registers a customer. The `account.user_registered` event is written with the user
+ * in one transaction, so a welcome e-mail follows every registration and no other.
+ */
+export async function register(
+  input: { email: string; name: string; password: string },
+  deps: RegisterDeps,
+): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const name = normalizeName(input.name);
+  checkPassword(input.password, email);
+  if (await deps.users.findByEmail(email)) throw emailTaken();
+  const passwordHash = await deps.hasher.hash(input.password);
+  const user = await deps.users.register({ email, name, passwordHash, role: 'customer' });
+  if (!user) throw emailTaken(); // registered concurrently between the check and the insert
+  return user;
+}
+
+const emailTaken = () => conflict('An account with this e-mail address already exists.');
