@@ -7,9 +7,8 @@
  * (embedded mode), or in PostgreSQL when DATABASE_URL is set (server mode).
  */
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { startAccount } from '@shop/account/main';
-import { closeOnSignals, createLogger, openSharedPglite } from '@shop/platform';
+import { assertPortFree, closeOnSignals, createLogger, openSharedPglite, type SharedPglite } from '@shop/platform';
 
 const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'warn' });
 const env = { ...process.env };
@@ -18,11 +17,12 @@ const accountPort = env.ACCOUNT_PORT ?? '8003';
 // The account service is the one entry point clients talk to, so it is the token issuer.
 env.PUBLIC_URL ??= `http://localhost:${accountPort}`;
 
-let pglite: PGlite | undefined;
+let pglite: SharedPglite | undefined;
 try {
   const started = Date.now();
+  await assertPortFree(env.ACCOUNT_HOST ?? env.HOST ?? '127.0.0.1', Number(accountPort), 'account', 'ACCOUNT_PORT');
   if (embedded) pglite = await openSharedPglite(join(env.DATA_DIR ?? './data', 'pglite'));
-  const account = await startAccount({ env, pglite, logger });
+  const account = await startAccount({ env, pglite: pglite?.client, logger });
 
   const admin = account.createdAdmin;
   const lines = [

@@ -9,5 +9,6 @@ export * from './http/problem.ts';
 export * from './http-client.ts';
 export * from './logger.ts';
 export * from './messaging/outbox.ts';
+export * from './ports.ts';
 export * from './rate-limit.ts';
 export * from './shutdown.ts';

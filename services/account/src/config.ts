@@ -9,7 +9,7 @@ export const AccountConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
   PORT: Type.Integer({ default: 8003, minimum: 0, maximum: 65535, description: 'Port of the account service.' }),
   PUBLIC_URL: Type.String({
-    default: 'http://localhost:8080',
+    default: 'http://localhost:8003',
     description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
   }),
   DATABASE_URL: Type.String({

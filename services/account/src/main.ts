@@ -10,6 +10,7 @@ import {
   openPglite,
   openPostgres,
   openSharedPglite,
+  type SharedPglite,
 } from '@shop/platform';
 import { Redis } from 'ioredis';
 import { type AccountService, buildAccountApp, MIGRATIONS_FOLDER } from './app.ts';
@@ -34,12 +35,11 @@ export async function startAccount(
   const config = loadAccountConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'account', level: config.LOG_LEVEL });
   const embedded = config.DATABASE_URL === '';
-  const database: Database = embedded
-    ? await openPglite({
-        service: 'account',
-        migrationsFolder: MIGRATIONS_FOLDER,
-        client: options.pglite ?? (await openSharedPglite(join(config.DATA_DIR, 'pglite'))),
-      })
+  let ownPglite: SharedPglite | undefined;
+  if (embedded && !options.pglite) ownPglite = await openSharedPglite(join(config.DATA_DIR, 'pglite'));
+  const pglite = options.pglite ?? ownPglite?.client;
+  const database: Database = pglite
+    ? await openPglite({ service: 'account', migrationsFolder: MIGRATIONS_FOLDER, client: pglite })
     : await openPostgres({ service: 'account', migrationsFolder: MIGRATIONS_FOLDER, url: config.DATABASE_URL });
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
@@ -60,6 +60,7 @@ export async function startAccount(
   } catch (error) {
     await service.app.close();
     await database.close();
+    await ownPglite?.close();
     redis?.disconnect();
     throw new Error(describeListenError(error, 'account', config.PORT, 'ACCOUNT_PORT'));
   }
@@ -72,6 +73,7 @@ export async function startAccount(
     close: async () => {
       await service.app.close();
       await database.close();
+      await ownPglite?.close();
       await redis?.quit().catch(() => undefined);
     },
   };

@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import lockfile from 'proper-lockfile';
 
 /** A Drizzle database or transaction: both run queries the same way. */
 // biome-ignore lint/suspicious/noExplicitAny: Drizzle's schema generic is open by design.
@@ -96,8 +97,39 @@ export async function openPglite(options: MigrationOptions & { client: PGlite })
   };
 }
 
-/** Opens (creating if needed) the PGlite data directory the embedded services share. */
-export async function openSharedPglite(dataDir: string): Promise<PGlite> {
+export interface SharedPglite {
+  client: PGlite;
+  /** Closes the database and releases the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the PGlite data directory the embedded services share.
+ * PGlite is one process's database: a lock file keeps a second process from opening
+ * the same directory and corrupting it.
+ */
+export async function openSharedPglite(dataDir: string): Promise<SharedPglite> {
   mkdirSync(dataDir, { recursive: true });
-  return PGlite.create({ dataDir });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, realpath: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new Error(`Another process is using the data directory ${dataDir}. Is the shop already running?`);
+    }
+    throw error;
+  }
+  try {
+    const client = await PGlite.create({ dataDir });
+    return {
+      client,
+      close: async () => {
+        await client.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { DomainError } from '../errors.ts';
 import { HttpProblem } from './problem.ts';
 
@@ -14,6 +15,8 @@ export interface Principal {
   clientId: string | undefined;
   /** The raw access token, to call another service on the caller's behalf. */
   token: string;
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
 }
 
 /** Verifies an access token; rejects with InvalidTokenError. */
@@ -36,24 +39,37 @@ export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'];
  * store, or a remote JWKS).
  */
 export function createTokenVerifier(getKey: JWTVerifyGetKey, issuer: string): TokenVerifier {
+  // A signature verified once stays valid until the token expires, so repeat requests
+  // with the same token skip the signature check (the token's own `exp` bounds the entry).
+  const verified = new LRUCache<string, Principal>({ max: 10_000, ttlAutopurge: false });
   return async (token) => {
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, getKey, { issuer, algorithms: ACCESS_TOKEN_ALGORITHMS }));
-    } catch (error) {
-      if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(describeJoseError(error));
-      throw error;
-    }
-    if (typeof payload.sub !== 'string') throw new InvalidTokenError('The token has no subject.');
-    const scope = typeof payload.scope === 'string' ? payload.scope : '';
-    return {
-      subject: payload.sub,
-      email: typeof payload.email === 'string' ? payload.email : undefined,
-      role: typeof payload.role === 'string' ? payload.role : undefined,
-      scopes: new Set(scope.split(' ').filter(Boolean)),
-      clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
-      token,
-    };
+    const cached = verified.get(token);
+    if (cached) return cached;
+    const principal = await verifyToken(token, getKey, issuer);
+    const ttl = principal.expiresAt * 1000 - Date.now();
+    if (ttl > 0) verified.set(token, principal, { ttl });
+    return principal;
+  };
+}
+
+async function verifyToken(token: string, getKey: JWTVerifyGetKey, issuer: string): Promise<Principal> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, getKey, { issuer, algorithms: ACCESS_TOKEN_ALGORITHMS }));
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(describeJoseError(error));
+    throw error;
+  }
+  if (typeof payload.sub !== 'string') throw new InvalidTokenError('The token has no subject.');
+  const scope = typeof payload.scope === 'string' ? payload.scope : '';
+  return {
+    subject: payload.sub,
+    email: typeof payload.email === 'string' ? payload.email : undefined,
+    role: typeof payload.role === 'string' ? payload.role : undefined,
+    scopes: new Set(scope.split(' ').filter(Boolean)),
+    clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+    token,
+    expiresAt: typeof payload.exp === 'number' ? payload.exp : 0,
   };
 }
 

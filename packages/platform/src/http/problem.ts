@@ -114,6 +114,12 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       .type(PROBLEM_CONTENT_TYPE)
       .send(problem(400, 'invalid_input', `The ${where ?? 'request'} is invalid.`, errors));
   }
+  if (isUnstorableText(error)) {
+    return reply
+      .code(400)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem(400, 'invalid_input', 'The request contains text that cannot be stored (a NUL character).'));
+  }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return reply
@@ -126,6 +132,13 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     .code(500)
     .type(PROBLEM_CONTENT_TYPE)
     .send(problem(500, 'internal', 'An unexpected error occurred. It has been logged.'));
+}
+
+/** PostgreSQL refuses U+0000 in text (22P05, 22021): the client's input, not a server fault. */
+function isUnstorableText(error: unknown): boolean {
+  const withCode = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = withCode.code ?? withCode.cause?.code;
+  return code === '22P05' || code === '22021';
 }
 
 function codeFor(status: number): string {

@@ -16,6 +16,7 @@ export class PgRefreshTokenStore implements RefreshTokenStore {
         id: refreshTokens.id,
         userId: refreshTokens.userId,
         familyId: refreshTokens.familyId,
+        scope: refreshTokens.scope,
         expiresAt: refreshTokens.expiresAt,
         rotatedAt: refreshTokens.rotatedAt,
         revokedAt: refreshTokens.revokedAt,

@@ -37,6 +37,8 @@ export const refreshTokens = account.table(
     familyId: uuid('family_id').notNull(),
     /** SHA-256 of the token: the token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
+    /** The scopes granted at login; a refresh can narrow them, never widen them. */
+    scope: text('scope').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),

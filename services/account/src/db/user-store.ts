@@ -1,10 +1,9 @@
+import { EVENT_TYPES, type UserRegistered } from '@shop/contracts';
 import { cloudEvent, type Db } from '@shop/platform';
 import { and, asc, count, eq, gt, ilike, sql } from 'drizzle-orm';
 import type { NewUser, UserChanges, UserPage, UserStore } from '../domain/ports.ts';
 import type { User } from '../domain/user.ts';
 import { outbox, users } from './schema.ts';
-
-export const USER_REGISTERED = 'account.user_registered';
 
 export class PgUserStore implements UserStore {
   constructor(private readonly db: Db) {}
@@ -13,7 +12,8 @@ export class PgUserStore implements UserStore {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.insert(users).values(user).onConflictDoNothing({ target: users.email }).returning();
       if (!row) return null;
-      const event = cloudEvent('/account', USER_REGISTERED, { user_id: row.id, email: row.email, name: row.name });
+      const data: UserRegistered = { user_id: row.id, email: row.email, name: row.name };
+      const event = cloudEvent('/account', EVENT_TYPES.userRegistered, data);
       await tx.insert(outbox).values({ eventId: event.id, type: event.type, event });
       return row;
     });
@@ -30,6 +30,8 @@ export class PgUserStore implements UserStore {
   }
 
   async findByEmail(email: string): Promise<User | null> {
+    // PostgreSQL text cannot hold U+0000: no stored address has one, and the query would fail.
+    if (email.includes('\u0000')) return null;
     const [row] = await this.db.select().from(users).where(eq(users.email, email));
     return row ?? null;
   }

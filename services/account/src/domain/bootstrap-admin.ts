@@ -1,3 +1,4 @@
+import { conflict } from '@shop/platform/errors';
 import type { PasswordHasher, UserStore } from './ports.ts';
 import { checkPassword, normalizeEmail, type User } from './user.ts';
 
@@ -14,6 +15,10 @@ export async function ensureAdmin(
   checkPassword(admin.password, email);
   const existing = await deps.users.findByEmail(email);
   if (existing) {
+    // Someone may have registered the admin e-mail first: only the holder of the configured password is promoted.
+    if (!(await deps.hasher.verify(existing.passwordHash, admin.password))) {
+      throw conflict(`The admin e-mail ${email} belongs to another account; configure another ADMIN_EMAIL.`);
+    }
     const user = await deps.users.update(existing.id, { role: 'admin', isActive: true });
     return { created: false, user };
   }

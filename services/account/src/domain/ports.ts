@@ -40,6 +40,8 @@ export interface RefreshToken {
   id: string;
   userId: number;
   familyId: string;
+  /** Space-separated scopes granted at login. */
+  scope: string;
   expiresAt: Date;
   rotatedAt: Date | null;
   revokedAt: Date | null;
@@ -49,6 +51,7 @@ export interface NewRefreshToken {
   id: string;
   userId: number;
   familyId: string;
+  scope: string;
   tokenHash: string;
   expiresAt: Date;
 }

@@ -22,8 +22,8 @@ const INVALID = 'The refresh token is invalid, expired or revoked.';
 
 /**
  * The refresh_token grant: each refresh token works once and is replaced by a new one
- * of the same family. A token that was already rotated or revoked coming back means
- * two parties hold it, so the whole family is revoked and both must sign in again.
+ * of the same family. A token that was already rotated coming back means two parties
+ * hold it, so the whole family is revoked and both must sign in again.
  */
 export async function refreshGrant(
   request: { refreshToken: string; scope?: string },
@@ -32,10 +32,11 @@ export async function refreshGrant(
   const now = deps.clock.now();
   const current = await deps.refreshTokens.findByHash(hashRefreshToken(request.refreshToken));
   if (!current) throw new OAuthError('invalid_grant', INVALID);
-  if (current.rotatedAt || current.revokedAt) {
+  if (current.rotatedAt) {
     await revokeAfterReuse(current.familyId, current.userId, deps);
     throw new OAuthError('invalid_grant', INVALID);
   }
+  if (current.revokedAt) throw new OAuthError('invalid_grant', INVALID);
   if (current.expiresAt.getTime() <= now.getTime()) throw new OAuthError('invalid_grant', INVALID);
 
   const user = await deps.users.findById(current.userId);
@@ -43,9 +44,13 @@ export async function refreshGrant(
     await deps.refreshTokens.revokeFamily(current.familyId, now);
     throw new OAuthError('invalid_grant', INVALID);
   }
-  const { scopes, refused } = narrowScopes(userScopes(user), request.scope);
-  if (refused.length > 0)
-    throw new OAuthError('invalid_scope', `Scopes not granted to this account: ${refused.join(' ')}.`);
+  // RFC 6749 §6: never more than the login granted, nor more than the role has now.
+  const roleScopes = userScopes(user);
+  const granted = current.scope.split(' ').filter((scope) => roleScopes.includes(scope));
+  const { scopes, refused } = narrowScopes(granted, request.scope);
+  if (refused.length > 0) {
+    throw new OAuthError('invalid_scope', `Scopes not granted to this session: ${refused.join(' ')}.`);
+  }
 
   const next = newRefreshTokenValue();
   const rotated = await deps.refreshTokens.rotate(
@@ -54,6 +59,7 @@ export async function refreshGrant(
       id: randomUUID(),
       userId: user.id,
       familyId: current.familyId,
+      scope: current.scope,
       tokenHash: hashRefreshToken(next),
       expiresAt: refreshExpiry(deps),
     },

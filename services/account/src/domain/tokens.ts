@@ -52,6 +52,7 @@ export async function issueUserTokens(user: User, scopes: string[], deps: TokenD
     id: randomUUID(),
     userId: user.id,
     familyId: randomUUID(),
+    scope: scopes.join(' '),
     tokenHash: hashRefreshToken(refreshToken),
     expiresAt: refreshExpiry(deps),
   });

@@ -35,7 +35,7 @@ const UNKNOWN_KID_RELOAD_MS = 5_000;
  */
 export class KeyRing implements AccessTokenSigner {
   private keys: SigningKeyRecord[] = [];
-  private signingKey: { kid: string; key: CryptoKey | Uint8Array } | undefined;
+  private signingKey: { kid: string; alg: string; key: CryptoKey | Uint8Array } | undefined;
   private loadedAt = 0;
   private jwksCache: { set: JSONWebKeySet; getKey: JWTVerifyGetKey } | undefined;
 
@@ -48,7 +48,10 @@ export class KeyRing implements AccessTokenSigner {
   /** Loads the keys, creating or rotating the signing key when needed. */
   async load(): Promise<void> {
     let keys = await this.store.list();
-    if (needsRotation(activeKey(keys), this.clock.now(), this.settings.maxKeyAgeDays)) {
+    const active = activeKey(keys);
+    // A changed SIGNING_ALG takes effect at the next start, not when the old key grows old.
+    const wrongAlgorithm = active !== undefined && active.alg !== this.settings.algorithm;
+    if (wrongAlgorithm || needsRotation(active, this.clock.now(), this.settings.maxKeyAgeDays)) {
       await this.store.rotateTo(await this.newKey());
       keys = await this.store.list();
     }
@@ -67,8 +70,9 @@ export class KeyRing implements AccessTokenSigner {
     await this.reloadIfStale();
     if (!this.signingKey) throw new Error('the key ring is not loaded');
     const now = Math.floor(this.clock.now().getTime() / 1000);
+    // The key's own algorithm: another instance may have rotated to a key of another one.
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: this.settings.algorithm, kid: this.signingKey.kid, typ: 'at+jwt' })
+      .setProtectedHeader({ alg: this.signingKey.alg, kid: this.signingKey.kid, typ: 'at+jwt' })
       .setIssuer(this.settings.issuer)
       .setSubject(subject)
       .setIssuedAt(now)
@@ -110,7 +114,7 @@ export class KeyRing implements AccessTokenSigner {
     const active = activeKey(keys);
     if (!active) throw new Error('no signing key');
     this.keys = keys;
-    this.signingKey = { kid: active.kid, key: await importJWK(active.privateJwk as JWK, active.alg) };
+    this.signingKey = { kid: active.kid, alg: active.alg, key: await importJWK(active.privateJwk as JWK, active.alg) };
     this.loadedAt = Date.now();
     this.jwksCache = undefined;
   }

@@ -53,6 +53,11 @@ export function authRoutes(app: HttpApp, ctx: AccountContext): void {
       errorHandler: oauthErrorHandler,
     },
     async (request, reply) => {
+      // RFC 6749 §3.2: the token endpoint takes form parameters only (JSON is /api/auth/login).
+      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      if (mediaType !== undefined && mediaType !== FORM) {
+        throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+      }
       const params = oauthParams(request.body);
       const response = await grant(params, request.headers.authorization, request.ip, ctx);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);

@@ -10,7 +10,9 @@ export const Password = Type.String({
   maxLength: PASSWORD_MAX,
   description: 'Password, 8-128 characters',
 });
-export const Name = Type.String({ minLength: 1, maxLength: 100, description: 'Display name' });
+/** PostgreSQL text cannot hold U+0000, so a name containing it is refused as malformed. */
+export const NO_NUL = '^[^\\u0000]*$';
+export const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Display name' });
 export const Role = Type.Union([Type.Literal('customer'), Type.Literal('admin')]);
 
 export const User = Type.Object(

@@ -3,13 +3,15 @@ import { Type } from 'typebox';
 import type { AccountContext } from '../context.ts';
 import { adminUpdateUser, getUser } from '../domain/manage-users.ts';
 import { toView } from '../domain/user.ts';
-import { AdminUpdateUserBody, Problem, User, UserIdParams, UserPage } from './schemas.ts';
+import { AdminUpdateUserBody, NO_NUL, Problem, User, UserIdParams, UserPage } from './schemas.ts';
 
 const tags = ['users (admin)'];
 const security = [{ bearer: [] }];
 
 const ListQuery = Type.Object({
-  email: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Part of the e-mail address' })),
+  email: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 254, pattern: NO_NUL, description: 'Part of the e-mail address' }),
+  ),
   ...PageQuery,
 });
 

@@ -15,6 +15,7 @@ CREATE TABLE "account"."refresh_tokens" (
 	"user_id" integer NOT NULL,
 	"family_id" uuid NOT NULL,
 	"token_hash" text NOT NULL,
+	"scope" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"rotated_at" timestamp with time zone,

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+/** `npm start` as a user runs it: a child process, embedded mode, its own data folder and port. */
+function startStack(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/stack/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk) => {
+    text += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    text += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+describe('npm start (embedded mode)', () => {
+  let dataDir: string;
+  let port: number;
+  let base: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'shop-stack-'));
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = { DATA_DIR: dataDir, ACCOUNT_PORT: String(port), ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('when started, stopped and started again, then it prints its URLs and the admin, and keeps the data', async () => {
+    const first = startStack(env);
+    await waitFor(`${base}/health/ready`);
+    await waitFor(`${base}/docs`);
+    expect(first.output()).toContain(`http://localhost:${port}/docs`);
+    expect(first.output()).toContain('admin@example.com / admin12345');
+
+    const register = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'kept@example.com', name: 'Kept', password: 'kept-password' }),
+    });
+    expect(register.status).toBe(201);
+
+    // A second start while the first runs says clearly that the port is taken.
+    const second = startStack(env);
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toMatch(/Port \d+ is already in use/);
+
+    // On another port, the same data folder is refused: PGlite is one process's database.
+    const third = startStack({ ...env, ACCOUNT_PORT: String(await freePort()) });
+    expect(await third.exited).not.toBe(0);
+    expect(third.output()).toContain('Another process is using the data directory');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const again = startStack(env);
+    try {
+      await waitFor(`${base}/health/ready`);
+      const login = await fetch(`${base}/api/auth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', username: 'kept@example.com', password: 'kept-password' }),
+      });
+      expect(login.status).toBe(200);
+      expect(again.output()).not.toContain('created now');
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.exited;
+    }
+  }, 120_000);
+});
