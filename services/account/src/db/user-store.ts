@@ -6,7 +6,16 @@ import type { User } from '../domain/user.ts';
 import { outbox, users } from './schema.ts';
 
 export class PgUserStore implements UserStore {
-  constructor(private readonly db: Db) {}
+  /** Every authenticated request looks a user up by id: prepared once, planned once per connection. */
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byId = db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('account_user_by_id');
+  }
 
   async register(user: NewUser): Promise<User | null> {
     return this.db.transaction(async (tx) => {
@@ -25,7 +34,7 @@ export class PgUserStore implements UserStore {
   }
 
   async findById(id: number): Promise<User | null> {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    const [row] = await this.byId.execute({ id });
     return row ?? null;
   }
 
