@@ -27,7 +27,7 @@ try {
   const admin = account.createdAdmin;
   const lines = [
     '',
-    `  Shop is running (${embedded ? `embedded mode, data in ${join(env.DATA_DIR ?? './data')}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `  Shop is running (${embedded ? `embedded mode, data in ${env.DATA_DIR ?? './data'}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     '',
     `  API        ${account.url}`,
     `  API docs   ${account.url}/docs`,
