@@ -59,6 +59,7 @@ async function probeRedis(url: string): Promise<{ ok: boolean; reason?: string }
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  redis.on('error', () => {}); // the reason is reported below, once
   try {
     await redis.connect();
     await redis.ping();

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type UserRegistered } from '@shop/contracts';
-import { cloudEvent, type Db } from '@shop/platform';
+import { type Db, Outbox } from '@shop/platform';
 import { and, asc, count, eq, gt, ilike, sql } from 'drizzle-orm';
 import type { NewUser, UserChanges, UserPage, UserStore } from '../domain/ports.ts';
 import type { User } from '../domain/user.ts';
@@ -8,6 +8,7 @@ import { outbox, users } from './schema.ts';
 export class PgUserStore implements UserStore {
   /** Every authenticated request looks a user up by id: prepared once, planned once per connection. */
   private readonly byId;
+  private readonly events = new Outbox(outbox, '/account');
 
   constructor(private readonly db: Db) {
     this.byId = db
@@ -22,8 +23,7 @@ export class PgUserStore implements UserStore {
       const [row] = await tx.insert(users).values(user).onConflictDoNothing({ target: users.email }).returning();
       if (!row) return null;
       const data: UserRegistered = { user_id: row.id, email: row.email, name: row.name };
-      const event = cloudEvent('/account', EVENT_TYPES.userRegistered, data);
-      await tx.insert(outbox).values({ eventId: event.id, type: event.type, event });
+      await this.events.add(tx, EVENT_TYPES.userRegistered, data);
       return row;
     });
   }
