@@ -1,37 +1,50 @@
 /**
  * `npm start`: the whole shop in one process on embedded defaults.
  *
- *   account   :8003   users, OAuth 2.0 tokens, JWKS          schema "account"
+ *   account   :8003   users, OAuth 2.0 tokens, JWKS                    schema "account"
+ *   product   :8001   catalog, search, images, stock reservations      schema "product"
+ *                     (verifies tokens with account's JWKS)
  *
  * Every service keeps its own schema in one shared PGlite database under ./data
  * (embedded mode), or in PostgreSQL when DATABASE_URL is set (server mode).
  */
+
 import { join } from 'node:path';
 import { startAccount } from '@shop/account/main';
 import { assertPortFree, closeOnSignals, createLogger, openSharedPglite, type SharedPglite } from '@shop/platform';
+import { startProduct } from '@shop/product/main';
 
 const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'warn' });
 const env = { ...process.env };
 const embedded = !env.DATABASE_URL;
-const accountPort = env.ACCOUNT_PORT ?? '8003';
-// The account service is the one entry point clients talk to, so it is the token issuer.
-env.PUBLIC_URL ??= `http://localhost:${accountPort}`;
+const host = env.HOST ?? '127.0.0.1';
+const ports = { account: Number(env.ACCOUNT_PORT ?? 8003), product: Number(env.PRODUCT_PORT ?? 8001) };
+// The account service is the entry point clients get tokens from, so it is the issuer.
+env.PUBLIC_URL ??= `http://localhost:${ports.account}`;
+env.ACCOUNT_URL ??= `http://127.0.0.1:${ports.account}`;
 
+const closers: Array<() => Promise<void>> = [];
 let pglite: SharedPglite | undefined;
 try {
   const started = Date.now();
-  await assertPortFree(env.ACCOUNT_HOST ?? env.HOST ?? '127.0.0.1', Number(accountPort), 'account', 'ACCOUNT_PORT');
+  for (const [service, port] of Object.entries(ports)) {
+    await assertPortFree(host, port, service, `${service.toUpperCase()}_PORT`);
+  }
   if (embedded) pglite = await openSharedPglite(join(env.DATA_DIR ?? './data', 'pglite'));
-  const account = await startAccount({ env, pglite: pglite?.client, logger });
+  const shared = { env, pglite: pglite?.client, logger };
+
+  const account = await startAccount(shared);
+  closers.unshift(account.close);
+  const product = await startProduct(shared);
+  closers.unshift(product.close);
 
   const admin = account.createdAdmin;
   const lines = [
     '',
     `  Shop is running (${embedded ? `embedded mode, data in ${env.DATA_DIR ?? './data'}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     '',
-    `  API        ${account.url}`,
-    `  API docs   ${account.url}/docs`,
-    `  Token      POST ${account.url}/api/auth/token`,
+    `  Catalog    ${product.url}/api/products        docs ${product.url}/docs`,
+    `  Accounts   ${account.url}/api/auth/token      docs ${account.url}/docs`,
     '',
     admin
       ? `  Admin      ${admin.email} / ${account.config.ADMIN_PASSWORD || 'admin12345'}  (created now; change it with PATCH /api/account/me)`
@@ -43,11 +56,12 @@ try {
   console.log(lines.join('\n'));
 
   closeOnSignals(async () => {
-    await account.close();
+    for (const close of closers) await close();
     await pglite?.close();
   }, logger);
 } catch (error) {
   console.error(`\n  The shop could not start: ${(error as Error).message}\n`);
+  for (const close of closers) await close().catch(() => undefined);
   await pglite?.close().catch(() => undefined);
   process.exit(1);
 }

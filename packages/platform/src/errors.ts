@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'rule_violation'
+  | 'unsupported_media'
   | 'rate_limited'
   | 'unavailable'
   | 'timeout'

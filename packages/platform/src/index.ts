@@ -11,4 +11,5 @@ export * from './logger.ts';
 export * from './messaging/outbox.ts';
 export * from './ports.ts';
 export * from './rate-limit.ts';
+export * from './runtime.ts';
 export * from './shutdown.ts';

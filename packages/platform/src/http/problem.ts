@@ -10,6 +10,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unsupported_media: 415,
   rule_violation: 422,
   rate_limited: 429,
   bad_gateway: 502,

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { type Database, openPglite, openPostgres, openSharedPglite, type SharedPglite } from './db/database.ts';
+import type { HttpApp } from './http/app.ts';
+import { describeListenError } from './shutdown.ts';
+
+/**
+ * A service's database as its configuration says: PostgreSQL when `databaseUrl` is
+ * set (server mode), else the PGlite the process shares (`pglite`, from the stack) or,
+ * running alone, its own under `dataDir`. Migrations are applied before it returns.
+ */
+export async function openServiceDatabase(options: {
+  service: string;
+  migrationsFolder: string;
+  databaseUrl: string;
+  dataDir: string;
+  pglite?: PGlite;
+}): Promise<{ database: Database; close(): Promise<void> }> {
+  const { service, migrationsFolder } = options;
+  if (options.databaseUrl) {
+    const database = await openPostgres({ service, migrationsFolder, url: options.databaseUrl });
+    return { database, close: () => database.close() };
+  }
+  let own: SharedPglite | undefined;
+  if (!options.pglite) own = await openSharedPglite(join(options.dataDir, 'pglite'));
+  const client = options.pglite ?? (own as SharedPglite).client;
+  try {
+    const database = await openPglite({ service, migrationsFolder, client });
+    return {
+      database,
+      close: async () => {
+        await database.close();
+        await own?.close();
+      },
+    };
+  } catch (error) {
+    await own?.close();
+    throw error;
+  }
+}
+
+/** Listens, or fails with a message a person can act on ("port 8001 is already in use ..."). */
+export async function listen(app: HttpApp, options: { host: string; port: number; service: string }): Promise<string> {
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    throw new Error(describeListenError(error, options.service, options.port, `${options.service.toUpperCase()}_PORT`));
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return `http://localhost:${port}`;
+}

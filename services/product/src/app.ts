@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import {
+  createAuth,
+  createHttpApp,
+  type Database,
+  type HttpApp,
+  type Logger,
+  type TokenVerifier,
+} from '@shop/platform';
+import type { ProductConfig } from './config.ts';
+import type { ProductContext } from './context.ts';
+import { PgCategoryStore } from './db/category-store.ts';
+import { PgInventoryStore } from './db/inventory-store.ts';
+import { PgProductStore } from './db/product-store.ts';
+import type { BlobStore, Clock } from './domain/ports.ts';
+import { ReservationSweeper } from './jobs/reservation-sweeper.ts';
+import { categoryRoutes } from './routes/categories.ts';
+import { imageRoutes } from './routes/images.ts';
+import { internalRoutes } from './routes/internal.ts';
+import { productRoutes } from './routes/products.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
+
+export interface ProductDeps {
+  config: Pick<ProductConfig, 'CURRENCY' | 'RESERVATION_TTL' | 'RESERVATION_SWEEP_INTERVAL' | 'PUBLIC_URL'>;
+  database: Database;
+  logger: Logger;
+  blobs: BlobStore;
+  /** Checks access tokens: the account service's JWKS in production, a local key in tests. */
+  verifier: TokenVerifier;
+  clock?: Clock;
+}
+
+export interface ProductService {
+  app: HttpApp;
+  context: ProductContext;
+  sweeper: ReservationSweeper;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Builds the product service from its dependencies. No environment, no listening: tests call this. */
+export async function buildProductApp(deps: ProductDeps): Promise<ProductService> {
+  const { config, database, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const products = new PgProductStore(database.db);
+  const inventory = new PgInventoryStore(database.db);
+  const context: ProductContext = {
+    catalog: { categories: new PgCategoryStore(database.db), products },
+    images: { products, blobs: deps.blobs },
+    inventory: { inventory, clock, reservationTtlSeconds: config.RESERVATION_TTL },
+    auth: createAuth(deps.verifier),
+    currency: config.CURRENCY,
+    logger,
+  };
+  const sweeper = new ReservationSweeper(inventory, clock, config.RESERVATION_SWEEP_INTERVAL, logger);
+
+  const app = await createHttpApp({
+    name: 'product',
+    description: 'Catalog and inventory: categories, products, search, images, stock reservations.',
+    logger,
+    publicUrl: config.PUBLIC_URL,
+    readiness: [{ name: 'database', check: database.ping }],
+  });
+  categoryRoutes(app, context);
+  productRoutes(app, context);
+  internalRoutes(app, context);
+  await app.register(async (scope) => imageRoutes(scope as HttpApp, context));
+  app.addHook('onClose', () => sweeper.stop());
+  await app.ready();
+  return { app, context, sweeper };
+}

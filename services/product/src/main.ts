@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import {
+  closeOnSignals,
+  createJwksTokenVerifier,
+  createLogger,
+  type Logger,
+  listen,
+  openServiceDatabase,
+} from '@shop/platform';
+import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from './app.ts';
+import { loadProductConfig, type ProductConfig } from './config.ts';
+import { FsBlobStore } from './images/fs-blob-store.ts';
+import { loadDemoCatalog } from './seed/load-demo.ts';
+
+export interface RunningProduct extends ProductService {
+  config: ProductConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the product service: its database (PostgreSQL or the shared PGlite), the image
+ * folder, token checks against the account service's JWKS, the reservation sweeper,
+ * and, on a first embedded start, the demo catalog.
+ */
+export async function startProduct(
+  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger } = {},
+): Promise<RunningProduct> {
+  const config = loadProductConfig(options.env);
+  const logger = options.logger ?? createLogger({ name: 'product', level: config.LOG_LEVEL });
+  const storage = await openServiceDatabase({
+    service: 'product',
+    migrationsFolder: MIGRATIONS_FOLDER,
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    pglite: options.pglite,
+  });
+  try {
+    const blobs = new FsBlobStore(config.IMAGE_DIR || join(config.DATA_DIR, 'product', 'images'));
+    const service = await buildProductApp({
+      config,
+      database: storage.database,
+      logger,
+      blobs,
+      verifier: createJwksTokenVerifier({
+        jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
+        issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
+      }),
+    });
+    if (config.DEMO_CATALOG && config.DATABASE_URL === '') {
+      await loadDemoCatalog({ ...service.context.catalog, blobs }, logger);
+    }
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'product' }).catch(
+      async (error) => {
+        await service.app.close();
+        throw error;
+      },
+    );
+    service.sweeper.start();
+    return {
+      ...service,
+      config,
+      url,
+      close: async () => {
+        await service.app.close();
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const logger = createLogger({ name: 'product', level: process.env.LOG_LEVEL ?? 'info' });
+  startProduct({ logger }).then(
+    (running) => {
+      logger.info({ url: running.url }, 'product service listening');
+      closeOnSignals(running.close, logger);
+    },
+    (error: Error) => {
+      logger.fatal(error.message);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, createTokenVerifier, type Database, type HttpApp } from '@shop/platform';
+import type { DatabaseTarget } from '@shop/platform/testing';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from '../src/app.ts';
+import type { Clock } from '../src/domain/ports.ts';
+import { FsBlobStore } from '../src/images/fs-blob-store.ts';
+
+export const ISSUER = 'http://shop.test';
+
+export const SCOPES = {
+  customer: 'product:read cart:write order:read order:create',
+  admin:
+    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
+  orderService: 'inventory:reserve',
+};
+
+/** A signing key of the test's own, standing in for the account service's JWKS. */
+export async function testTokens() {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
+  const verifier = createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), ISSUER);
+  const sign = (claims: { sub?: string; scope: string; role?: string; email?: string }, expiresIn = '15m') =>
+    new SignJWT({ scope: claims.scope, role: claims.role, email: claims.email })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
+      .setIssuer(ISSUER)
+      .setSubject(claims.sub ?? '1')
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(privateKey);
+  return {
+    verifier,
+    sign,
+    admin: await sign({ sub: '1', scope: SCOPES.admin, role: 'admin', email: 'admin@example.com' }),
+    customer: await sign({ sub: '2', scope: SCOPES.customer, role: 'customer', email: 'ada@example.com' }),
+    orderService: await sign({ sub: 'order', scope: SCOPES.orderService }),
+  };
+}
+
+export type TestTokens = Awaited<ReturnType<typeof testTokens>>;
+
+export interface TestProduct extends ProductService {
+  database: Database;
+  tokens: TestTokens;
+  imageDir: string;
+  close(): Promise<void>;
+}
+
+/** The product service on a fresh, migrated database of `target`, images in a temp folder. */
+export async function buildTestProduct(
+  target: DatabaseTarget,
+  options: { reservationTtlSeconds?: number; clock?: Clock } = {},
+): Promise<TestProduct> {
+  const { database, cleanup } = await target.open({ service: 'product', migrationsFolder: MIGRATIONS_FOLDER });
+  const tokens = await testTokens();
+  const imageDir = mkdtempSync(join(tmpdir(), 'shop-images-'));
+  const service = await buildProductApp({
+    config: {
+      CURRENCY: 'EUR',
+      RESERVATION_TTL: options.reservationTtlSeconds ?? 900,
+      RESERVATION_SWEEP_INTERVAL: 3600,
+      PUBLIC_URL: ISSUER,
+    },
+    database,
+    logger: createLogger({ name: 'product-test', level: 'silent' }),
+    blobs: new FsBlobStore(imageDir),
+    verifier: tokens.verifier,
+    clock: options.clock,
+  });
+  return {
+    ...service,
+    database,
+    tokens,
+    imageDir,
+    close: async () => {
+      await service.app.close();
+      await cleanup();
+      rmSync(imageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Creates a category through the API and returns its id. */
+export async function createCategory(app: HttpApp, token: string, name: string): Promise<number> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/categories',
+    headers: bearer(token),
+    payload: { name },
+  });
+  if (response.statusCode !== 201) throw new Error(`category: ${response.statusCode} ${response.body}`);
+  return response.json().id;
+}
+
+/** Creates a product through the API and returns it. */
+export async function createProduct(
+  app: HttpApp,
+  token: string,
+  product: { name: string; description?: string; price_cents?: number; stock?: number; category_id: number },
+): Promise<{ id: number; name: string; price_cents: number; stock: number }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/products',
+    headers: bearer(token),
+    payload: { description: '', price_cents: 100, stock: 10, ...product },
+  });
+  if (response.statusCode !== 201) throw new Error(`product: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
