@@ -7,7 +7,7 @@ import { type Static, Type } from 'typebox';
  */
 export const AccountConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
-  PORT: Type.Integer({ default: 8003, minimum: 0, maximum: 65535, description: 'Port of the account service.' }),
+  PORT: Type.Integer({ default: 8003, minimum: 0, maximum: 65535, description: 'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).' }),
   PUBLIC_URL: Type.String({
     default: 'http://localhost:8003',
     description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
@@ -56,7 +56,7 @@ export const AccountConfigSchema = Type.Object({
   OAUTH_CLIENTS: Type.String({
     default: '',
     description:
-      'Service clients for client_credentials, comma-separated id:secret:scopes (e.g. order:<secret>:inventory:reserve).',
+      'Service clients for client_credentials, comma-separated id:secret:scopes (e.g. order:SECRET:inventory:reserve).',
   }),
   ARGON2_MEMORY_KIB: Type.Integer({ default: 19_456, minimum: 1024, description: 'argon2id memory cost in KiB.' }),
   ARGON2_TIME_COST: Type.Integer({ default: 2, minimum: 1, description: 'argon2id iterations.' }),
