@@ -55,22 +55,46 @@ describe('npm start (embedded mode)', () => {
   let dataDir: string;
   let port: number;
   let base: string;
+  let catalog: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shop-stack-'));
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = { DATA_DIR: dataDir, ACCOUNT_PORT: String(port), ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
+    const productPort = await freePort();
+    catalog = `http://127.0.0.1:${productPort}`;
+    env = {
+      DATA_DIR: dataDir,
+      ACCOUNT_PORT: String(port),
+      PRODUCT_PORT: String(productPort),
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '1',
+    };
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('when started, stopped and started again, then it prints its URLs and the admin, and keeps the data', async () => {
     const first = startStack(env);
     await waitFor(`${base}/health/ready`);
+    await waitFor(`${catalog}/health/ready`);
     await waitFor(`${base}/docs`);
     expect(first.output()).toContain(`http://localhost:${port}/docs`);
     expect(first.output()).toContain('admin@example.com / admin12345');
+
+    // The first start loads the demo catalog, images included.
+    const products = await (await fetch(`${catalog}/api/products?limit=100`)).json();
+    expect(products.items.length).toBeGreaterThanOrEqual(40);
+    const categories = await (await fetch(`${catalog}/api/categories`)).json();
+    expect(categories.items.map((c: { slug: string }) => c.slug).sort()).toEqual([
+      'bakery',
+      'beverage',
+      'meat',
+      'nonfood',
+      'seafood',
+    ]);
+    const image = await fetch(`${catalog}${products.items[0].image_url}`);
+    expect(image.headers.get('content-type')).toBe('image/png');
 
     const register = await fetch(`${base}/api/auth/register`, {
       method: 'POST',
@@ -85,7 +109,11 @@ describe('npm start (embedded mode)', () => {
     expect(second.output()).toMatch(/Port \d+ is already in use/);
 
     // On another port, the same data folder is refused: PGlite is one process's database.
-    const third = startStack({ ...env, ACCOUNT_PORT: String(await freePort()) });
+    const third = startStack({
+      ...env,
+      ACCOUNT_PORT: String(await freePort()),
+      PRODUCT_PORT: String(await freePort()),
+    });
     expect(await third.exited).not.toBe(0);
     expect(third.output()).toContain('Another process is using the data directory');
 
@@ -101,6 +129,9 @@ describe('npm start (embedded mode)', () => {
       });
       expect(login.status).toBe(200);
       expect(again.output()).not.toContain('created now');
+      await waitFor(`${catalog}/health/ready`);
+      const categories = await (await fetch(`${catalog}/api/categories`)).json();
+      expect(categories.items).toHaveLength(5); // loaded once, not again on restart
     } finally {
       again.child.kill('SIGTERM');
       await again.exited;
