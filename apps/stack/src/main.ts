@@ -3,14 +3,19 @@
  *
  *   account   :8003   users, OAuth 2.0 tokens, JWKS                    schema "account"
  *   product   :8001   catalog, search, images, stock reservations      schema "product"
- *                     (verifies tokens with account's JWKS)
+ *   order     :8005   checkout saga, order history                     schema "order"
+ *                     → product: reserve/commit/release (client_credentials token)
+ *
+ * Every service verifies access tokens with the account service's JWKS.
  *
  * Every service keeps its own schema in one shared PGlite database under ./data
  * (embedded mode), or in PostgreSQL when DATABASE_URL is set (server mode).
  */
 
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startAccount } from '@shop/account/main';
+import { startOrder } from '@shop/order/main';
 import { assertPortFree, closeOnSignals, createLogger, openSharedPglite, type SharedPglite } from '@shop/platform';
 import { startProduct } from '@shop/product/main';
 
@@ -18,10 +23,22 @@ const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'wa
 const env = { ...process.env };
 const embedded = !env.DATABASE_URL;
 const host = env.HOST ?? '127.0.0.1';
-const ports = { account: Number(env.ACCOUNT_PORT ?? 8003), product: Number(env.PRODUCT_PORT ?? 8001) };
+const ports = {
+  account: Number(env.ACCOUNT_PORT ?? 8003),
+  product: Number(env.PRODUCT_PORT ?? 8001),
+  order: Number(env.ORDER_PORT ?? 8005),
+};
 // The account service is the entry point clients get tokens from, so it is the issuer.
 env.PUBLIC_URL ??= `http://localhost:${ports.account}`;
 env.ACCOUNT_URL ??= `http://127.0.0.1:${ports.account}`;
+env.PRODUCT_URL ??= `http://127.0.0.1:${ports.product}`;
+// The order service's client for stock reservations: a fresh secret per start unless configured.
+if (!env.ORDER_CLIENT_SECRET) {
+  env.ORDER_CLIENT_SECRET = randomBytes(24).toString('base64url');
+  env.OAUTH_CLIENTS = [env.OAUTH_CLIENTS, `order:${env.ORDER_CLIENT_SECRET}:inventory:reserve`]
+    .filter(Boolean)
+    .join(',');
+}
 
 const closers: Array<() => Promise<void>> = [];
 let pglite: SharedPglite | undefined;
@@ -37,6 +54,8 @@ try {
   closers.unshift(account.close);
   const product = await startProduct(shared);
   closers.unshift(product.close);
+  const order = await startOrder(shared);
+  closers.unshift(order.close);
 
   const admin = account.createdAdmin;
   const lines = [
@@ -44,6 +63,7 @@ try {
     `  Shop is running (${embedded ? `embedded mode, data in ${env.DATA_DIR ?? './data'}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     '',
     `  Catalog    ${product.url}/api/products        docs ${product.url}/docs`,
+    `  Orders     ${order.url}/api/orders          docs ${order.url}/docs`,
     `  Accounts   ${account.url}/api/auth/token      docs ${account.url}/docs`,
     '',
     admin

@@ -7,6 +7,7 @@ import { closeOnSignals, createLogger } from '@shop/platform';
 const starters = {
   account: async () => (await import('@shop/account/main')).startAccount,
   product: async () => (await import('@shop/product/main')).startProduct,
+  order: async () => (await import('@shop/order/main')).startOrder,
 } as const;
 
 const name = process.argv[2] as keyof typeof starters | undefined;

@@ -20,6 +20,18 @@ export interface Database {
   ping(): Promise<void>;
   /** Closes what this handle owns (a pg pool; a shared PGlite stays open for the others). */
   close(): Promise<void>;
+  /**
+   * A named leadership among the processes sharing this database: at most one holds it
+   * at a time (a session advisory lock on its own connection in PostgreSQL; always the
+   * one process in PGlite). Lost when the holder's connection drops.
+   */
+  leadership(name: string): Leadership;
+}
+
+export interface Leadership {
+  /** Takes the lead if free; true while this process holds it. */
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 export interface MigrationOptions {
@@ -48,14 +60,67 @@ export async function openPostgres(options: MigrationOptions & { url: string; po
     // An idle client lost its connection; the pool replaces it on next use.
   });
   const db = drizzlePg({ client: pool });
+  const leaderships: PgLeadership[] = [];
   return {
     db,
     kind: 'postgres',
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all(leaderships.map((leadership) => leadership.release()));
+      await pool.end();
+    },
+    leadership: (name) => {
+      const leadership = new PgLeadership(options.url, `${options.service}:${name}`);
+      leaderships.push(leadership);
+      return leadership;
+    },
   };
+}
+
+/** Session advisory lock on a dedicated connection: no transaction stays open while held. */
+class PgLeadership implements Leadership {
+  private client: pg.Client | undefined;
+  private held = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly key: string,
+  ) {}
+
+  async acquire(): Promise<boolean> {
+    if (this.held && this.client) return true;
+    try {
+      if (!this.client) {
+        const client = new pg.Client({ connectionString: this.url, application_name: `leader:${this.key}` });
+        client.on('error', () => this.drop(client));
+        client.on('end', () => this.drop(client));
+        await client.connect();
+        this.client = client;
+      }
+      const { rows } = await this.client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+        this.key,
+      ]);
+      this.held = rows[0]?.ok === true;
+    } catch {
+      this.drop(this.client);
+    }
+    return this.held;
+  }
+
+  async release(): Promise<void> {
+    const client = this.client;
+    this.drop(client);
+    await client?.end().catch(() => undefined);
+  }
+
+  private drop(client: pg.Client | undefined): void {
+    if (client && client === this.client) {
+      this.client = undefined;
+      this.held = false;
+    }
+  }
 }
 
 async function migratePostgres(options: MigrationOptions & { url: string }): Promise<void> {
@@ -94,6 +159,8 @@ export async function openPglite(options: MigrationOptions & { client: PGlite })
       await db.execute(sql`select 1`);
     },
     close: async () => {},
+    // One process owns a PGlite database, so it always leads.
+    leadership: () => ({ acquire: async () => true, release: async () => {} }),
   };
 }
 

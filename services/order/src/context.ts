@@ -1,0 +1,11 @@
+import type { Auth, Logger } from '@shop/platform';
+import type { ManageOrdersDeps } from './domain/manage-orders.ts';
+import type { PlaceOrderDeps } from './domain/place-order.ts';
+
+/** Everything the routes hand to the use cases, built once in app.ts. */
+export interface OrderContext {
+  placeOrder: PlaceOrderDeps;
+  manage: ManageOrdersDeps;
+  auth: Auth;
+  logger: Logger;
+}

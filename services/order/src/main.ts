@@ -1,0 +1,110 @@
+import { pathToFileURL } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import {
+  type Bus,
+  clientCredentialsToken,
+  closeOnSignals,
+  createJwksTokenVerifier,
+  createLogger,
+  type Logger,
+  listen,
+  openServiceDatabase,
+  ServiceClient,
+} from '@shop/platform';
+import { buildOrderApp, MIGRATIONS_FOLDER, type OrderService } from './app.ts';
+import { HttpCartGateway, NoCartGateway } from './clients/cart-client.ts';
+import { HttpProductGateway } from './clients/product-client.ts';
+import { loadOrderConfig, type OrderConfig } from './config.ts';
+
+export interface RunningOrder extends OrderService {
+  config: OrderConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the order service: its database, its client to the product service (with its
+ * own client_credentials token), the cart client, the reconciler and the outbox relay.
+ */
+export async function startOrder(
+  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
+): Promise<RunningOrder> {
+  const config = loadOrderConfig(options.env);
+  const logger = options.logger ?? createLogger({ name: 'order', level: config.LOG_LEVEL });
+  if (!config.ORDER_CLIENT_SECRET) {
+    throw new Error('ORDER_CLIENT_SECRET is not set: the order service needs its client secret to reserve stock.');
+  }
+  const storage = await openServiceDatabase({
+    service: 'order',
+    migrationsFolder: MIGRATIONS_FOLDER,
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    pglite: options.pglite,
+  });
+  const token = clientCredentialsToken({
+    tokenUrl: new URL('/api/auth/token', config.ACCOUNT_URL).toString(),
+    clientId: config.ORDER_CLIENT_ID,
+    clientSecret: config.ORDER_CLIENT_SECRET,
+    scope: 'inventory:reserve',
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+  const productHttp = new ServiceClient({
+    service: 'product',
+    baseUrl: config.PRODUCT_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    token,
+  });
+  const cartHttp = config.CART_URL
+    ? new ServiceClient({ service: 'cart', baseUrl: config.CART_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
+    : undefined;
+  try {
+    const service = await buildOrderApp({
+      config,
+      database: storage.database,
+      logger,
+      verifier: createJwksTokenVerifier({
+        jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
+        issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
+      }),
+      products: new HttpProductGateway(productHttp),
+      cart: cartHttp ? new HttpCartGateway(cartHttp) : new NoCartGateway(),
+      bus: options.bus,
+    });
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'order' }).catch(
+      async (error) => {
+        await service.app.close();
+        throw error;
+      },
+    );
+    service.reconciler.start();
+    service.relay?.start();
+    return {
+      ...service,
+      config,
+      url,
+      close: async () => {
+        await service.app.close();
+        await productHttp.close();
+        await cartHttp?.close();
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const logger = createLogger({ name: 'order', level: process.env.LOG_LEVEL ?? 'info' });
+  startOrder({ logger }).then(
+    (running) => {
+      logger.info({ url: running.url }, 'order service listening');
+      closeOnSignals(running.close, logger);
+    },
+    (error: Error) => {
+      logger.fatal(error.message);
+      process.exit(1);
+    },
+  );
+}
