@@ -16,7 +16,16 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startAccount } from '@shop/account/main';
 import { startOrder } from '@shop/order/main';
-import { assertPortFree, closeOnSignals, createLogger, openSharedPglite, type SharedPglite } from '@shop/platform';
+import {
+  assertPortFree,
+  type Bus,
+  closeOnSignals,
+  createLogger,
+  InProcessBus,
+  openSharedPglite,
+  RabbitMqBus,
+  type SharedPglite,
+} from '@shop/platform';
 import { startProduct } from '@shop/product/main';
 
 const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'warn' });
@@ -48,7 +57,10 @@ try {
     await assertPortFree(host, port, service, `${service.toUpperCase()}_PORT`);
   }
   if (embedded) pglite = await openSharedPglite(join(env.DATA_DIR ?? './data', 'pglite'));
-  const shared = { env, pglite: pglite?.client, logger };
+  // One bus for every service: RabbitMQ in server mode, in-process otherwise.
+  const bus: Bus = env.AMQP_URL ? await RabbitMqBus.open({ url: env.AMQP_URL, logger }) : new InProcessBus({ logger });
+  closers.push(() => bus.close());
+  const shared = { env, pglite: pglite?.client, logger, bus };
 
   const account = await startAccount(shared);
   closers.unshift(account.close);

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { type Database, openPglite, openPostgres, openSharedPglite, type SharedPglite } from './db/database.ts';
 import type { HttpApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+import type { Bus } from './messaging/bus.ts';
+import { RabbitMqBus } from './messaging/rabbitmq-bus.ts';
 import { describeListenError } from './shutdown.ts';
 
 /**
@@ -49,4 +52,22 @@ export async function listen(app: HttpApp, options: { host: string; port: number
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return `http://localhost:${port}`;
+}
+
+/**
+ * The bus a service publishes and consumes on: the one the stack hands it, else its own
+ * RabbitMQ connection when `amqpUrl` is set, else none (events wait in the outbox).
+ */
+export async function serviceBus(options: {
+  given: Bus | undefined;
+  amqpUrl: string;
+  logger: Logger;
+}): Promise<{ bus: Bus | undefined; close(): Promise<void> }> {
+  if (options.given) return { bus: options.given, close: async () => {} };
+  if (!options.amqpUrl) {
+    options.logger.warn('no AMQP_URL: events wait in the outbox until a bus is configured');
+    return { bus: undefined, close: async () => {} };
+  }
+  const bus = await RabbitMqBus.open({ url: options.amqpUrl, logger: options.logger });
+  return { bus, close: () => bus.close() };
 }

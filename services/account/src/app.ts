@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
+  type Bus,
   createAttemptLimiter,
   createAuth,
   createHttpApp,
@@ -8,11 +9,13 @@ import {
   type Database,
   type HttpApp,
   type Logger,
+  OutboxRelay,
 } from '@shop/platform';
 import type { Redis } from 'ioredis';
 import type { AccountConfig } from './config.ts';
 import type { AccountContext } from './context.ts';
 import { PgRefreshTokenStore } from './db/refresh-token-store.ts';
+import { outbox } from './db/schema.ts';
 import { PgSigningKeyStore } from './db/signing-key-store.ts';
 import { PgUserStore } from './db/user-store.ts';
 import { ensureAdmin } from './domain/bootstrap-admin.ts';
@@ -35,6 +38,8 @@ export interface AccountDeps {
   /** Server mode: login failure counters shared through Redis. */
   redis?: Redis;
   clock?: Clock;
+  /** Where the outbox relay publishes `account.*` events; none: events wait in the outbox. */
+  bus?: Bus;
   /** The admin to create on first start; none when absent. */
   admin?: { email: string; password: string };
 }
@@ -44,6 +49,7 @@ export interface AccountService {
   keyRing: KeyRing;
   /** The admin created by this start, if it created one. */
   createdAdmin: User | null;
+  relay: OutboxRelay | undefined;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -127,10 +133,14 @@ export async function buildAccountApp(deps: AccountDeps): Promise<AccountService
     trustProxy: config.TRUST_PROXY,
     readiness: [{ name: 'database', check: database.ping }],
   });
+  const relay = deps.bus
+    ? new OutboxRelay({ db, table: outbox, bus: deps.bus, leadership: database.leadership('outbox'), logger })
+    : undefined;
+  app.addHook('onClose', async () => relay?.stop());
   authRoutes(app, ctx);
   wellKnownRoutes(app, ctx);
   meRoutes(app, ctx);
   userRoutes(app, ctx);
   await app.ready();
-  return { app, keyRing, createdAdmin };
+  return { app, keyRing, createdAdmin, relay };
 }

@@ -1,6 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import { closeOnSignals, createLogger, type Logger, listen, openServiceDatabase } from '@shop/platform';
+import {
+  type Bus,
+  closeOnSignals,
+  createLogger,
+  type Logger,
+  listen,
+  openServiceDatabase,
+  serviceBus,
+} from '@shop/platform';
 import { Redis } from 'ioredis';
 import { type AccountService, buildAccountApp, MIGRATIONS_FOLDER } from './app.ts';
 import { type AccountConfig, loadAccountConfig } from './config.ts';
@@ -19,7 +27,7 @@ const EMBEDDED_ADMIN_PASSWORD = 'admin12345';
  * or the shared PGlite (embedded), connects Redis when configured, and listens.
  */
 export async function startAccount(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger } = {},
+  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
 ): Promise<RunningAccount> {
   const config = loadAccountConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'account', level: config.LOG_LEVEL });
@@ -35,7 +43,9 @@ export async function startAccount(
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
+  const { bus, close: closeBus } = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
   const close = async () => {
+    await closeBus();
     await storage.close();
     await redis?.quit().catch(() => undefined);
   };
@@ -48,6 +58,7 @@ export async function startAccount(
       database: storage.database,
       logger,
       redis,
+      bus,
       admin: adminPassword ? { email: config.ADMIN_EMAIL, password: adminPassword } : undefined,
     });
     const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'account' }).catch(
@@ -56,6 +67,7 @@ export async function startAccount(
         throw error;
       },
     );
+    service.relay?.start();
     return {
       ...service,
       config,

@@ -36,6 +36,10 @@ export const OrderConfigSchema = Type.Object({
     default: 'http://127.0.0.1:8001',
     description: 'Where the order service reaches the product service.',
   }),
+  AMQP_URL: Type.String({
+    default: '',
+    description: 'RabbitMQ URL for events and jobs (server mode). Empty under npm start: the in-process bus.',
+  }),
   CART_URL: Type.String({
     default: '',
     description: 'Where the order service reaches the cart service; empty: orders with from_cart are refused (422).',

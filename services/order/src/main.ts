@@ -10,6 +10,7 @@ import {
   listen,
   openServiceDatabase,
   ServiceClient,
+  serviceBus,
 } from '@shop/platform';
 import { buildOrderApp, MIGRATIONS_FOLDER, type OrderService } from './app.ts';
 import { HttpCartGateway, NoCartGateway } from './clients/cart-client.ts';
@@ -54,6 +55,7 @@ export async function startOrder(
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     token,
   });
+  const { bus, close: closeBus } = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
   const cartHttp = config.CART_URL
     ? new ServiceClient({ service: 'cart', baseUrl: config.CART_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
     : undefined;
@@ -68,7 +70,7 @@ export async function startOrder(
       }),
       products: new HttpProductGateway(productHttp),
       cart: cartHttp ? new HttpCartGateway(cartHttp) : new NoCartGateway(),
-      bus: options.bus,
+      bus,
     });
     const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'order' }).catch(
       async (error) => {
@@ -86,10 +88,12 @@ export async function startOrder(
         await service.app.close();
         await productHttp.close();
         await cartHttp?.close();
+        await closeBus();
         await storage.close();
       },
     };
   } catch (error) {
+    await closeBus();
     await storage.close();
     throw error;
   }

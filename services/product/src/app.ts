@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type Bus,
   createAuth,
   createHttpApp,
   type Database,
   type HttpApp,
   type Logger,
+  OutboxRelay,
   type TokenVerifier,
 } from '@shop/platform';
 import type { ProductConfig } from './config.ts';
@@ -12,6 +14,7 @@ import type { ProductContext } from './context.ts';
 import { PgCategoryStore } from './db/category-store.ts';
 import { PgInventoryStore } from './db/inventory-store.ts';
 import { PgProductStore } from './db/product-store.ts';
+import { outbox } from './db/schema.ts';
 import type { BlobStore, Clock } from './domain/ports.ts';
 import { ReservationSweeper } from './jobs/reservation-sweeper.ts';
 import { categoryRoutes } from './routes/categories.ts';
@@ -29,12 +32,15 @@ export interface ProductDeps {
   /** Checks access tokens: the account service's JWKS in production, a local key in tests. */
   verifier: TokenVerifier;
   clock?: Clock;
+  /** Where the outbox relay publishes `product.*` events; none: events wait in the outbox. */
+  bus?: Bus;
 }
 
 export interface ProductService {
   app: HttpApp;
   context: ProductContext;
   sweeper: ReservationSweeper;
+  relay: OutboxRelay | undefined;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -66,7 +72,19 @@ export async function buildProductApp(deps: ProductDeps): Promise<ProductService
   productRoutes(app, context);
   internalRoutes(app, context);
   await app.register(async (scope) => imageRoutes(scope as HttpApp, context));
-  app.addHook('onClose', () => sweeper.stop());
+  const relay = deps.bus
+    ? new OutboxRelay({
+        db: database.db,
+        table: outbox,
+        bus: deps.bus,
+        leadership: database.leadership('outbox'),
+        logger,
+      })
+    : undefined;
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await relay?.stop();
+  });
   await app.ready();
-  return { app, context, sweeper };
+  return { app, context, sweeper, relay };
 }

@@ -7,7 +7,13 @@ import { type Static, Type } from 'typebox';
  */
 export const ProductConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
-  PORT: Type.Integer({ default: 8001, minimum: 0, maximum: 65535, description: 'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).' }),
+  PORT: Type.Integer({
+    default: 8001,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).',
+  }),
   PUBLIC_URL: Type.String({
     default: 'http://localhost:8003',
     description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
@@ -17,6 +23,10 @@ export const ProductConfigSchema = Type.Object({
     description: 'PostgreSQL URL (server mode). Empty: the embedded PGlite database under DATA_DIR.',
   }),
   DATA_DIR: Type.String({ default: './data', description: 'Where embedded mode keeps its data.' }),
+  AMQP_URL: Type.String({
+    default: '',
+    description: 'RabbitMQ URL for events and jobs (server mode). Empty under npm start: the in-process bus.',
+  }),
   LOG_LEVEL: Type.String({
     default: 'info',
     description: 'pino log level: fatal, error, warn, info, debug, trace, silent.',

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  type Bus,
   closeOnSignals,
   createJwksTokenVerifier,
   createLogger,
   type Logger,
   listen,
   openServiceDatabase,
+  serviceBus,
 } from '@shop/platform';
 import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from './app.ts';
 import { loadProductConfig, type ProductConfig } from './config.ts';
@@ -26,7 +28,7 @@ export interface RunningProduct extends ProductService {
  * and, on a first embedded start, the demo catalog.
  */
 export async function startProduct(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger } = {},
+  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
 ): Promise<RunningProduct> {
   const config = loadProductConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'product', level: config.LOG_LEVEL });
@@ -37,6 +39,7 @@ export async function startProduct(
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
+  const { bus, close: closeBus } = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
   try {
     const blobs = new FsBlobStore(config.IMAGE_DIR || join(config.DATA_DIR, 'product', 'images'));
     const service = await buildProductApp({
@@ -44,6 +47,7 @@ export async function startProduct(
       database: storage.database,
       logger,
       blobs,
+      bus,
       verifier: createJwksTokenVerifier({
         jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
         issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
@@ -59,16 +63,19 @@ export async function startProduct(
       },
     );
     service.sweeper.start();
+    service.relay?.start();
     return {
       ...service,
       config,
       url,
       close: async () => {
         await service.app.close();
+        await closeBus();
         await storage.close();
       },
     };
   } catch (error) {
+    await closeBus();
     await storage.close();
     throw error;
   }

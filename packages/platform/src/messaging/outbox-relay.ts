@@ -1,4 +1,4 @@
-import { asc, inArray, isNull } from 'drizzle-orm';
+import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Leadership } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Bus } from './bus.ts';
@@ -84,23 +84,37 @@ export class OutboxRelay {
   }
 
   private async publishAll(): Promise<number> {
-    if (!(await this.options.leadership.acquire())) return 0;
+    const { leadership } = this.options;
+    if (!(await leadership.acquire())) return 0;
     let total = 0;
-    for (;;) {
-      const sent = await this.publishBatch();
-      total += sent;
-      if (sent < this.batchSize) return total;
+    try {
+      for (;;) {
+        const sent = await this.publishBatch();
+        total += sent;
+        if (sent < this.batchSize) return total;
+      }
+    } catch (error) {
+      // A leader that cannot publish (broker down, its database handle broken or closed)
+      // steps down, so that a healthy replica can take over instead of waiting forever.
+      await leadership.release().catch(() => {});
+      throw error;
     }
   }
 
   private async publishBatch(): Promise<number> {
     const { db, table, bus } = this.options;
-    const rows = await db
-      .select({ id: table.id, event: table.event })
-      .from(table)
-      .where(isNull(table.publishedAt))
-      .orderBy(asc(table.id))
-      .limit(this.batchSize);
+    // SHARE mode waits for every transaction still inserting into the outbox and holds new
+    // ones off during the read: a row is never visible while one with a lower id is yet to
+    // commit, so events leave in id order even with concurrent writers.
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql`lock table ${table} in share mode`);
+      return tx
+        .select({ id: table.id, event: table.event })
+        .from(table)
+        .where(isNull(table.publishedAt))
+        .orderBy(asc(table.id))
+        .limit(this.batchSize);
+    });
     const sent: number[] = [];
     try {
       for (const row of rows) {
