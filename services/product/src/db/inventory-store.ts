@@ -39,26 +39,32 @@ export class PgInventoryStore implements InventoryStore {
         const shortages: Shortage[] = [];
         const unknown: number[] = [];
         for (const item of items) {
-          if (shortages.length === 0 && unknown.length === 0) {
-            const [taken] = await tx
-              .update(products)
-              .set({ stock: sql`${products.stock} - ${item.quantity}` })
-              .where(
-                and(eq(products.id, item.productId), isNull(products.archivedAt), gte(products.stock, item.quantity)),
-              )
-              .returning({ name: products.name, unitPriceCents: products.priceCents });
-            if (taken) {
-              lines.push({ productId: item.productId, quantity: item.quantity, ...taken });
-              continue;
+          for (;;) {
+            if (shortages.length === 0 && unknown.length === 0) {
+              const [taken] = await tx
+                .update(products)
+                .set({ stock: sql`${products.stock} - ${item.quantity}` })
+                .where(
+                  and(eq(products.id, item.productId), isNull(products.archivedAt), gte(products.stock, item.quantity)),
+                )
+                .returning({ name: products.name, unitPriceCents: products.priceCents });
+              if (taken) {
+                lines.push({ productId: item.productId, quantity: item.quantity, ...taken });
+                break;
+              }
             }
+            const [found] = await tx
+              .select({ stock: products.stock })
+              .from(products)
+              .where(and(eq(products.id, item.productId), isNull(products.archivedAt)));
+            if (!found) unknown.push(item.productId);
+            else if (found.stock < item.quantity)
+              shortages.push({ product_id: item.productId, requested: item.quantity, available: found.stock });
+            // Stock came back (a concurrent release) between the update and this read: take it again
+            // rather than drop the line from the reservation.
+            else if (shortages.length === 0 && unknown.length === 0) continue;
+            break;
           }
-          const [found] = await tx
-            .select({ stock: products.stock })
-            .from(products)
-            .where(and(eq(products.id, item.productId), isNull(products.archivedAt)));
-          if (!found) unknown.push(item.productId);
-          else if (found.stock < item.quantity)
-            shortages.push({ product_id: item.productId, requested: item.quantity, available: found.stock });
         }
         if (unknown.length > 0) throw new Refused({ kind: 'unknown_products', productIds: unknown });
         if (shortages.length > 0) throw new Refused({ kind: 'short', shortages });

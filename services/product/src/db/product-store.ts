@@ -3,7 +3,7 @@ import { type Db, Outbox } from '@shop/platform';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { ListPosition, ProductPage, ProductQuery, ProductSort } from '../domain/listing.ts';
 import type { ProductStore } from '../domain/ports.ts';
-import type { Product, ProductInput } from '../domain/product.ts';
+import { MAX_STOCK, type Product, type ProductInput } from '../domain/product.ts';
 import { outbox, products } from './schema.ts';
 
 /** Every column but the search vector. */
@@ -122,7 +122,15 @@ export class PgProductStore implements ProductStore {
       const [row] = await tx
         .update(products)
         .set({ stock: sql`${products.stock} + ${delta}`, updatedAt: sql`now()` })
-        .where(and(eq(products.id, id), active, gte(products.stock, -delta)))
+        .where(
+          and(
+            eq(products.id, id),
+            active,
+            gte(products.stock, -delta),
+            // Nor past the largest integer column value (a 500 otherwise).
+            delta > 0 ? lte(products.stock, MAX_STOCK - delta) : undefined,
+          ),
+        )
         .returning(columns);
       if (!row) return null;
       await this.events.add(tx, EVENT_TYPES.productUpdated, { product_id: id, stock: row.stock });

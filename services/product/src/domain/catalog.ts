@@ -2,7 +2,7 @@ import { conflict } from '@shop/platform/errors';
 import { productNotFound, unknownCategory } from './errors.ts';
 import type { ProductPage, ProductQuery } from './listing.ts';
 import type { CategoryStore, ProductStore } from './ports.ts';
-import { type Category, normalizeName, type Product, type ProductInput, slugify } from './product.ts';
+import { type Category, MAX_STOCK, normalizeName, type Product, type ProductInput, slugify } from './product.ts';
 
 export interface CatalogDeps {
   categories: CategoryStore;
@@ -59,6 +59,11 @@ export async function adjustStock(id: number, delta: number, deps: CatalogDeps):
   if (adjusted) return adjusted;
   const product = await deps.products.find(id);
   if (!product) throw productNotFound(id);
+  if (delta > 0) {
+    throw conflict(`Stock is ${product.stock}; adding ${delta} would pass the largest stock, ${MAX_STOCK}.`, {
+      errors: [{ field: 'delta', message: `must be at most ${MAX_STOCK - product.stock}` }],
+    });
+  }
   throw conflict(`Stock is ${product.stock}; taking ${-delta} would go below zero.`, {
     errors: [{ field: 'delta', message: `must be at least ${-product.stock}` }],
   });

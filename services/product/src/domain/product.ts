@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { ruleViolation } from '@shop/platform/errors';
+
+/** The largest stock the database stores (its integer column); adjustments stop there. */
+export const MAX_STOCK = 2_147_483_647;
 
 export interface Product {
   id: number;
@@ -79,5 +83,6 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'category';
+  // Names without Latin letters ("日本") get a stable slug of their own.
+  return slug || `c-${createHash('sha256').update(name).digest('hex').slice(0, 10)}`;
 }

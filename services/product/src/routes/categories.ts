@@ -6,7 +6,7 @@ import { Category, CategoryBody, CategoryPage, Problem, security } from './schem
 
 const tags = ['categories'];
 const isAfter = (value: Record<string, unknown>): value is { after: number } =>
-  Number.isSafeInteger(value.after) && (value.after as number) > 0;
+  Number.isSafeInteger(value.after) && (value.after as number) > 0 && (value.after as number) <= 2_147_483_647;
 
 export function categoryRoutes(app: HttpApp, ctx: ProductContext): void {
   app.get(

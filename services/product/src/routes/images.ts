@@ -60,7 +60,8 @@ export function imageRoutes(app: HttpApp, ctx: ProductContext): void {
       const image = await readImage(request.params.id, ctx.images);
       const etag = `"${image.etag}"`;
       // A URL naming this version (?v=) never changes content: cache it for good.
-      const versioned = request.query.v !== undefined && image.etag.startsWith(request.query.v);
+      const versioned =
+        request.query.v !== undefined && request.query.v.length >= 16 && image.etag.startsWith(request.query.v);
       reply
         .header('etag', etag)
         .header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=60')

@@ -106,4 +106,7 @@ export const Reservation = Type.Object({
     }),
   ),
 });
-export const ReservationParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+// The pattern too: the uuid format also accepts a `urn:uuid:` prefix, which PostgreSQL does not.
+export const ReservationParams = Type.Object({
+  id: Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' }),
+});
