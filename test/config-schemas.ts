@@ -1,12 +1,14 @@
 import { describeConfig } from '@shop/platform';
 import type { TSchema } from 'typebox';
 import { AccountConfigSchema } from '../services/account/src/config.ts';
+import { OrderConfigSchema } from '../services/order/src/config.ts';
 import { ProductConfigSchema } from '../services/product/src/config.ts';
 
 /** Every service's configuration schema, by service name. */
 export const CONFIG_SCHEMAS: Record<string, TSchema> = {
   account: AccountConfigSchema,
   product: ProductConfigSchema,
+  order: OrderConfigSchema,
 };
 
 /** The README's configuration table: one row per variable, the services that read it, default(s), meaning. */

@@ -61,6 +61,7 @@ export async function openPostgres(options: MigrationOptions & { url: string; po
   });
   const db = drizzlePg({ client: pool });
   const leaderships: PgLeadership[] = [];
+  let closed = false;
   return {
     db,
     kind: 'postgres',
@@ -68,11 +69,12 @@ export async function openPostgres(options: MigrationOptions & { url: string; po
       await pool.query('select 1');
     },
     close: async () => {
+      closed = true;
       await Promise.all(leaderships.map((leadership) => leadership.release()));
       await pool.end();
     },
     leadership: (name) => {
-      const leadership = new PgLeadership(options.url, `${options.service}:${name}`);
+      const leadership = new PgLeadership(options.url, `${options.service}:${name}`, () => closed);
       leaderships.push(leadership);
       return leadership;
     },
@@ -87,9 +89,12 @@ class PgLeadership implements Leadership {
   constructor(
     private readonly url: string,
     private readonly key: string,
+    /** A closed database handle never leads again. */
+    private readonly isClosed: () => boolean,
   ) {}
 
   async acquire(): Promise<boolean> {
+    if (this.isClosed()) return false;
     if (this.held && this.client) return true;
     try {
       if (!this.client) {

@@ -105,7 +105,8 @@ export class OutboxRelay {
     const { db, table, bus } = this.options;
     // SHARE mode waits for every transaction still inserting into the outbox and holds new
     // ones off during the read: a row is never visible while one with a lower id is yet to
-    // commit, so events leave in id order even with concurrent writers.
+    // commit, so events leave in id order even with concurrent writers. (Writers add their
+    // outbox row last in a transaction, so none waits on another lock while holding it.)
     const rows = await db.transaction(async (tx) => {
       await tx.execute(sql`lock table ${table} in share mode`);
       return tx
