@@ -2,18 +2,17 @@
  * `npm run bench [-- <scenario>]`: load scenarios against real servers in server mode,
  * each printed next to a baseline measured in the same run on the same machine.
  *
- * Scenarios: account. Settings: BENCH_DATABASE_URL (default
+ * Scenarios: account, catalog. Settings: BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/shop_bench, created if missing), BENCH_DURATION
- * seconds per run (default 10), BENCH_CONNECTIONS (default 32).
+ * seconds per run (default 10 for account, 20 for catalog), BENCH_CONNECTIONS (default 32).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const CONNECTIONS = positive('BENCH_CONNECTIONS', 32);
 
 interface Row {
   name: string;
@@ -21,11 +20,22 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** The baseline row this one is read against ("vs baseline"). */
+  baseline?: Row;
 }
 
-const scenarios: Record<string, () => Promise<Row[]>> = { account: accountScenario };
+interface Report {
+  /** Seconds each row was loaded for. */
+  duration: number;
+  rows: Row[];
+  /** Lines printed under the table (targets met or missed). */
+  notes?: string[];
+}
 
-async function accountScenario(): Promise<Row[]> {
+const scenarios: Record<string, () => Promise<Report>> = { account: accountScenario, catalog: catalogScenario };
+
+async function accountScenario(): Promise<Report> {
+  const duration = positive('BENCH_DURATION', 10);
   await ensureDatabase(DATABASE_URL);
   const port = 18003;
   const service = await startProcess(
@@ -61,11 +71,15 @@ async function accountScenario(): Promise<Row[]> {
 
     const rows: Row[] = [];
     rows.push(
-      await load('account GET /api/account/me (JWT verify + lookup)', `${base}/api/account/me`, {
-        authorization: `Bearer ${tokens.access_token}`,
-      }),
+      await load(
+        'account GET /api/account/me (JWT verify + lookup)',
+        { url: `${base}/api/account/me`, duration },
+        {
+          authorization: `Bearer ${tokens.access_token}`,
+        },
+      ),
     );
-    rows.push(await load('account GET /.well-known/jwks.json', `${base}/.well-known/jwks.json`));
+    rows.push(await load('account GET /.well-known/jwks.json', { url: `${base}/.well-known/jwks.json`, duration }));
     const baseline = await startProcess(
       'npx',
       ['tsx', 'bench/baselines/account-me.ts'],
@@ -73,24 +87,125 @@ async function accountScenario(): Promise<Row[]> {
       'http://127.0.0.1:18103/api/account/me',
     );
     try {
-      rows.push(await load('baseline: bare Fastify + pg, same SQL, no auth', 'http://127.0.0.1:18103/api/account/me'));
+      const row = await load('baseline: bare Fastify + pg, same SQL, no auth', {
+        url: 'http://127.0.0.1:18103/api/account/me',
+        duration,
+      });
+      rows.push(row);
+      for (const each of rows) each.baseline = row;
     } finally {
       await stop(baseline);
     }
-    return rows;
+    return { duration, rows };
   } finally {
     await stop(service);
   }
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+const CATALOG_PRODUCTS = 10_000;
+/** The listing's target: at least this share of the baseline's req/s, and this p99. */
+const LISTING_TARGET = { share: 0.5, p99: 25 };
+
+/**
+ * The product service's four read paths on a fresh 10,000-product catalog, each against
+ * a bare Fastify + pg server running the same SQL (bench/baselines/catalog.ts).
+ */
+async function catalogScenario(): Promise<Report> {
+  const duration = positive('BENCH_DURATION', 20);
+  await ensureDatabase(DATABASE_URL);
+  // A fresh catalog every run: the seed script's migrations recreate the schema.
+  await withClient(DATABASE_URL, (client) => client.query('drop schema if exists product cascade'));
+  const seed = ['tsx', 'services/product/src/seed/seed-catalog.ts', '--products', String(CATALOG_PRODUCTS)];
+  await runProcess('npx', seed, { DATABASE_URL });
+  await analyze(DATABASE_URL); // the seed script analyzes too; cheap, and the rule holds whoever seeds
+  const { categoryId, ids } = await withClient(DATABASE_URL, async (client) => {
+    const category = await client.query<{ id: number }>("select id from product.categories where slug = 'seafood'");
+    const products = await client.query<{ id: number }>('select id from product.products order by id');
+    return { categoryId: category.rows[0]?.id, ids: products.rows.map((row) => row.id) };
+  });
+  if (categoryId === undefined || ids.length === 0) throw new Error('the seeded catalog is empty');
+
+  const service = 'http://127.0.0.1:18001';
+  const ceiling = 'http://127.0.0.1:18101';
+  const servers: ChildProcess[] = [];
+  try {
+    servers.push(
+      await startProcess(
+        'npx',
+        ['tsx', 'apps/stack/src/service.ts', 'product'],
+        { DATABASE_URL, PORT: '18001', LOG_LEVEL: 'warn', DEMO_CATALOG: 'false' },
+        `${service}/health/ready`,
+      ),
+    );
+    servers.push(
+      await startProcess(
+        'npx',
+        ['tsx', 'bench/baselines/catalog.ts'],
+        { DATABASE_URL, PORT: '18101' },
+        `${ceiling}/api/products`,
+      ),
+    );
+
+    // Every connection takes the next id: the whole catalog is read in turn.
+    let next = 0;
+    const rotate = (request: autocannon.Request) => ({
+      ...request,
+      path: `/api/products/${ids[next++ % ids.length]}`,
+    });
+    const endpoints: Array<{ name: string; path: string; rotate?: typeof rotate }> = [
+      { name: 'GET /api/products (newest, first page)', path: '/api/products' },
+      {
+        name: `GET /api/products?category=${categoryId}&sort=price`,
+        path: `/api/products?category=${categoryId}&sort=price`,
+      },
+      { name: 'GET /api/products?q=smoked (relevance)', path: '/api/products?q=smoked' },
+      { name: `GET /api/products/:id (${ids.length} ids in turn)`, path: `/api/products/${ids[0]}`, rotate },
+    ];
+    const rows: Row[] = [];
+    for (const endpoint of endpoints) {
+      const measure = async (name: string, base: string) => {
+        const target = { url: `${base}${endpoint.path}`, rotate: endpoint.rotate };
+        await load('warm-up', { ...target, duration: 2 }); // JIT and pool warm, not counted
+        return load(name, { ...target, duration });
+      };
+      const measured = await measure(`product ${endpoint.name}`, service);
+      const baseline = await measure('  baseline: bare Fastify + pg, same SQL', ceiling);
+      measured.baseline = baseline;
+      baseline.baseline = baseline;
+      rows.push(measured, baseline);
+    }
+
+    const listing = rows[0]!;
+    const share = listing.requests / listing.baseline!.requests;
+    const met = share >= LISTING_TARGET.share && listing.p99 < LISTING_TARGET.p99;
+    const notes = [
+      `listing target (≥ ${LISTING_TARGET.share * 100} % of the baseline's req/s, p99 < ${LISTING_TARGET.p99} ms): ` +
+        `${met ? 'met' : 'MISSED'} (${percent(share)}, p99 ${listing.p99} ms)`,
+    ];
+    return { duration, rows, notes };
+  } finally {
+    for (const server of servers.reverse()) await stop(server);
+  }
+}
+
+async function load(
+  name: string,
+  target: { url: string; duration: number; rotate?: (request: autocannon.Request) => autocannon.Request },
+  headers: Record<string, string> = {},
+): Promise<Row> {
+  const result = await autocannon({
+    url: target.url,
+    connections: CONNECTIONS,
+    duration: target.duration,
+    headers,
+    ...(target.rotate ? { requests: [{ setupRequest: target.rotate }] } : {}),
+  });
   return {
     name,
     requests: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    errors: result.errors + result.non2xx, // errors include timeouts
   };
 }
 
@@ -101,23 +216,56 @@ async function post(url: string, body: string, type: string): Promise<unknown> {
 }
 
 async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
+  const name = new URL(url).pathname.slice(1);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-  if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
-  await client.end();
+  await withClient(admin.toString(), async (client) => {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  });
 }
 
 /** Statistics after loading, never on empty tables (ARCHITECTURE §8). */
 async function analyze(url: string): Promise<void> {
+  await withClient(url, (client) => client.query('analyze'));
+}
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query('analyze');
-  await client.end();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The environment of a child: ours without the service-prefixed settings (PRODUCT_DATABASE_URL
+ * would win over DATABASE_URL and point the bench at a developer's database), plus `env`.
+ */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([key]) => !/^(ACCOUNT|PRODUCT)_/.test(key));
+  return { ...Object.fromEntries(inherited), ...env };
+}
+
+/** Runs a command to its end; fails if it fails. Its output goes to ours. */
+async function runProcess(command: string, args: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+}
+
+/** Servers started and not yet stopped, so an interrupted run stops them too. */
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await Promise.all([...running].map(stop));
+    process.exit(130);
+  });
 }
 
 async function startProcess(
@@ -126,11 +274,9 @@ async function startProcess(
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<ChildProcess> {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
+  const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(readyUrl)).ok) return child;
@@ -144,27 +290,50 @@ async function startProcess(
   throw new Error(`${readyUrl} did not answer`);
 }
 
+/** Ends the child's whole process group (npx → tsx → node), SIGKILL if SIGTERM is not enough. */
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') signal('SIGKILL');
 }
 
-function print(title: string, rows: Row[]): void {
-  const baseline = rows.find((row) => row.name.startsWith('baseline'));
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value > 0)) {
+    console.error(`${name} must be a positive number, got "${process.env[name]}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function percent(ratio: number): string {
+  return `${Math.round(ratio * 100)} %`;
+}
+
+function print(title: string, report: Report): void {
+  const width = Math.max(52, ...report.rows.map((row) => row.name.length));
   console.log(
-    `\n${title}: ${CONNECTIONS} connections, ${DURATION} s each, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    `\n${title}: ${CONNECTIONS} connections, ${report.duration} s each, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]?.toFixed(1)} (this run included)`,
   );
   console.log(
-    `${'scenario'.padEnd(52)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs baseline'.padStart(12)}`,
+    `${'scenario'.padEnd(width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs baseline'.padStart(12)}`,
   );
-  for (const row of rows) {
-    const ratio = baseline ? `${Math.round((row.requests / baseline.requests) * 100)} %` : '';
+  for (const row of report.rows) {
+    const ratio = row.baseline ? percent(row.requests / row.baseline.requests) : '';
     console.log(
-      `${row.name.padEnd(52)} ${String(row.requests).padStart(8)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${String(row.errors).padStart(7)} ${ratio.padStart(12)}`,
+      `${row.name.padEnd(width)} ${String(row.requests).padStart(8)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${String(row.errors).padStart(7)} ${ratio.padStart(12)}`,
     );
   }
+  for (const note of report.notes ?? []) console.log(note);
 }
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

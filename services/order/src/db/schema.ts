@@ -25,8 +25,9 @@ export const orders = order.table(
   (table) => [
     check('orders_status_check', sql`${table.status} in ('confirmed', 'shipped', 'delivered', 'cancelled')`),
     check('orders_total_check', sql`${table.totalCents} >= 0`),
-    index('orders_user_created_idx').on(table.userId, table.createdAt.desc(), table.id.desc()),
-    index('orders_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    // Ascending: scanned forwards for sort=date, backwards for -date.
+    index('orders_user_created_idx').on(table.userId, table.createdAt, table.id),
+    index('orders_created_idx').on(table.createdAt, table.id),
     index('orders_pending_reservation_idx').on(table.id).where(sql`${table.reservationAction} is not null`),
   ],
 );

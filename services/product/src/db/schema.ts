@@ -57,7 +57,9 @@ export const products = product.table(
     check('products_stock_check', sql`${table.stock} >= 0`),
     index('products_search_idx').using('gin', table.search),
     // Keyset pagination: one index per sort, each ending in id so ties have an order.
-    index('products_newest_idx').on(table.createdAt.desc(), table.id.desc()).where(sql`${table.archivedAt} is null`),
+    index('products_newest_idx')
+      .on(table.createdAt.desc().nullsFirst(), table.id.desc().nullsFirst())
+      .where(sql`${table.archivedAt} is null`),
     index('products_price_idx').on(table.priceCents, table.id).where(sql`${table.archivedAt} is null`),
     index('products_name_idx').on(table.name, table.id).where(sql`${table.archivedAt} is null`),
     index('products_category_price_idx')

@@ -48,6 +48,6 @@ CREATE TABLE "order"."outbox" (
 --> statement-breakpoint
 ALTER TABLE "order"."idempotency_keys" ADD CONSTRAINT "idempotency_keys_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "order"."orders"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order"."order_lines" ADD CONSTRAINT "order_lines_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "order"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "orders_user_created_idx" ON "order"."orders" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "orders_created_idx" ON "order"."orders" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "orders_user_created_idx" ON "order"."orders" USING btree ("user_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "orders_created_idx" ON "order"."orders" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "orders_pending_reservation_idx" ON "order"."orders" USING btree ("id") WHERE "order"."orders"."reservation_action" is not null;

@@ -59,7 +59,7 @@ ALTER TABLE "product"."products" ADD CONSTRAINT "products_category_id_categories
 ALTER TABLE "product"."reservation_lines" ADD CONSTRAINT "reservation_lines_reservation_id_reservations_id_fk" FOREIGN KEY ("reservation_id") REFERENCES "product"."reservations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "product"."reservation_lines" ADD CONSTRAINT "reservation_lines_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "product"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "products_search_idx" ON "product"."products" USING gin ("search");--> statement-breakpoint
-CREATE INDEX "products_newest_idx" ON "product"."products" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "product"."products"."archived_at" is null;--> statement-breakpoint
+CREATE INDEX "products_newest_idx" ON "product"."products" USING btree ("created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "product"."products"."archived_at" is null;--> statement-breakpoint
 CREATE INDEX "products_price_idx" ON "product"."products" USING btree ("price_cents","id") WHERE "product"."products"."archived_at" is null;--> statement-breakpoint
 CREATE INDEX "products_name_idx" ON "product"."products" USING btree ("name","id") WHERE "product"."products"."archived_at" is null;--> statement-breakpoint
 CREATE INDEX "products_category_price_idx" ON "product"."products" USING btree ("category_id","price_cents","id") WHERE "product"."products"."archived_at" is null;--> statement-breakpoint
