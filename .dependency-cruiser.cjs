@@ -9,9 +9,10 @@ module.exports = {
   forbidden: [
     {
       name: 'no-cross-service-imports',
-      comment: 'A service reaches another only over HTTP or events, never by importing it.',
+      comment:
+        'A service reaches another only over HTTP or events, never by importing it. (Tests may start several services to test them together.)',
       severity: 'error',
-      from: { path: '^services/([^/]+)/' },
+      from: { path: '^services/([^/]+)/src/' },
       to: { path: '^services/', pathNot: '^services/$1/' },
     },
     {

@@ -1,6 +1,7 @@
 import { describeConfig } from '@shop/platform';
 import type { TSchema } from 'typebox';
 import { AccountConfigSchema } from '../services/account/src/config.ts';
+import { NotificationConfigSchema } from '../services/notification/src/config.ts';
 import { OrderConfigSchema } from '../services/order/src/config.ts';
 import { ProductConfigSchema } from '../services/product/src/config.ts';
 
@@ -9,6 +10,7 @@ export const CONFIG_SCHEMAS: Record<string, TSchema> = {
   account: AccountConfigSchema,
   product: ProductConfigSchema,
   order: OrderConfigSchema,
+  notification: NotificationConfigSchema,
 };
 
 /** The README's configuration table: one row per variable, the services that read it, default(s), meaning. */

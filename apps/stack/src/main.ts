@@ -5,6 +5,8 @@
  *   product   :8001   catalog, search, images, stock reservations      schema "product"
  *   order     :8005   checkout saga, order history                     schema "order"
  *                     → product: reserve/commit/release (client_credentials token)
+ *   notification :8009  e-mails for account.* and order.* events       schema "notification"
+ *                     ← bus: events from every service's outbox relay
  *
  * Every service verifies access tokens with the account service's JWKS.
  *
@@ -15,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startAccount } from '@shop/account/main';
+import { startNotification } from '@shop/notification/main';
 import { startOrder } from '@shop/order/main';
 import {
   assertPortFree,
@@ -36,6 +39,7 @@ const ports = {
   account: Number(env.ACCOUNT_PORT ?? 8003),
   product: Number(env.PRODUCT_PORT ?? 8001),
   order: Number(env.ORDER_PORT ?? 8005),
+  notification: Number(env.NOTIFICATION_PORT ?? 8009),
 };
 // The account service is the entry point clients get tokens from, so it is the issuer.
 env.PUBLIC_URL ??= `http://localhost:${ports.account}`;
@@ -68,6 +72,8 @@ try {
   closers.unshift(product.close);
   const order = await startOrder(shared);
   closers.unshift(order.close);
+  const notification = await startNotification(shared);
+  closers.unshift(notification.close);
 
   const admin = account.createdAdmin;
   const lines = [
@@ -77,6 +83,7 @@ try {
     `  Catalog    ${product.url}/api/products        docs ${product.url}/docs`,
     `  Orders     ${order.url}/api/orders          docs ${order.url}/docs`,
     `  Accounts   ${account.url}/api/auth/token      docs ${account.url}/docs`,
+    `  E-mails    ${notification.url}/api/admin/emails   docs ${notification.url}/docs`,
     '',
     admin
       ? `  Admin      ${admin.email} / ${account.config.ADMIN_PASSWORD || 'admin12345'}  (created now; change it with PATCH /api/account/me)`

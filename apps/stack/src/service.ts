@@ -8,6 +8,7 @@ const starters = {
   account: async () => (await import('@shop/account/main')).startAccount,
   product: async () => (await import('@shop/product/main')).startProduct,
   order: async () => (await import('@shop/order/main')).startOrder,
+  notification: async () => (await import('@shop/notification/main')).startNotification,
 } as const;
 
 const name = process.argv[2] as keyof typeof starters | undefined;

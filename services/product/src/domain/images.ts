@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '@shop/platform/errors';
-import { type ImageType, sniffImageType } from '../images/sniff.ts';
 import { productNotFound } from './errors.ts';
+import { type ImageType, sniffImageType } from './image-type.ts';
 import type { BlobStore, ProductStore } from './ports.ts';
 import type { Product } from './product.ts';
 

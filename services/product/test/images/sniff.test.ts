@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffImageType } from '../../src/images/sniff.ts';
+import { sniffImageType } from '../../src/domain/image-type.ts';
 import { placeholderPng } from '../../src/seed/placeholder-image.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { sniffImageType } from '../../src/images/sniff.ts';
+import { sniffImageType } from '../../src/domain/image-type.ts';
 import { placeholderPng } from '../../src/seed/placeholder-image.ts';
 
 describe('placeholderPng', () => {

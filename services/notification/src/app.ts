@@ -1,0 +1,106 @@
+import { fileURLToPath } from 'node:url';
+import {
+  type Bus,
+  createAuth,
+  createHttpApp,
+  type Database,
+  type HttpApp,
+  type Logger,
+  type TokenVerifier,
+} from '@shop/platform';
+import type { NotificationConfig } from './config.ts';
+import type { NotificationContext } from './context.ts';
+import { PgEmailStore } from './db/email-store.ts';
+import type { Mailer } from './domain/ports.ts';
+import { CONSUMED_TYPES, CONSUMER, emailConsumer } from './events/email-consumer.ts';
+import { BusEmailQueue, EMAIL_QUEUE, emailJobHandler } from './jobs/email-jobs.ts';
+import { adminEmailRoutes } from './routes/admin-emails.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
+
+export interface NotificationDeps {
+  config: Pick<NotificationConfig, 'PUBLIC_URL' | 'EMAIL_ATTEMPTS' | 'EMAIL_BACKOFF_MS'>;
+  database: Database;
+  logger: Logger;
+  verifier: TokenVerifier;
+  /** Where the events come from and the e-mail jobs go. */
+  bus: Bus;
+  /** SMTP in server mode, the built-in mailbox in embedded mode. */
+  mailer: Mailer;
+  /** How long a worker's claim on an e-mail lasts; longer than the slowest send. Default 60 s. */
+  timing?: { leaseMs?: number };
+}
+
+export interface NotificationService {
+  app: HttpApp;
+  context: NotificationContext;
+  /** Subscribes to the events and starts the e-mail worker. Call once, after the app is up. */
+  start(): Promise<void>;
+}
+
+/** Builds the notification service from its dependencies. No environment, no listening: tests call this. */
+export async function buildNotificationApp(deps: NotificationDeps): Promise<NotificationService> {
+  const { config, database, logger, bus } = deps;
+  const emails = new PgEmailStore(database.db);
+  const queue = new BusEmailQueue(bus);
+  const context: NotificationContext = {
+    manage: { emails, queue },
+    queueEmail: { emails, queue },
+    sendEmail: { emails, mailer: deps.mailer, leaseMs: deps.timing?.leaseMs ?? 60_000 },
+    auth: createAuth(deps.verifier),
+    logger,
+  };
+
+  const app = await createHttpApp({
+    name: 'notification',
+    description: 'Notifications: the shop’s e-mails, their sending and the admin mailbox.',
+    logger,
+    publicUrl: config.PUBLIC_URL,
+    readiness: [{ name: 'database', check: database.ping }],
+  });
+  adminEmailRoutes(app, context);
+
+  const handlers = new InFlight();
+  app.addHook('onClose', () => handlers.stop());
+  await app.ready();
+
+  let started: Promise<void> | undefined;
+  const start = () => {
+    started ??= (async () => {
+      await bus.subscribe(CONSUMER, CONSUMED_TYPES, handlers.track(emailConsumer({ ...context.queueEmail, logger })));
+      await bus.consume(EMAIL_QUEUE, handlers.track(emailJobHandler({ ...context.sendEmail, logger })), {
+        attempts: config.EMAIL_ATTEMPTS,
+        backoffMs: config.EMAIL_BACKOFF_MS,
+      });
+    })();
+    return started;
+  };
+  return { app, context, start };
+}
+
+/**
+ * The bus has no unsubscribe: once the service closes, deliveries are refused (the bus
+ * redelivers them later), and close waits for the ones running so the database outlives them.
+ */
+class InFlight {
+  private readonly running = new Set<Promise<void>>();
+  private stopping = false;
+
+  track<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+    return async (...args) => {
+      if (this.stopping) throw new Error('the notification service is shutting down');
+      const run = handler(...args);
+      this.running.add(run);
+      try {
+        await run;
+      } finally {
+        this.running.delete(run);
+      }
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
+}
