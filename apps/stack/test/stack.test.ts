@@ -56,6 +56,7 @@ describe('npm start (embedded mode)', () => {
   let port: number;
   let base: string;
   let catalog: string;
+  let mail: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -64,10 +65,15 @@ describe('npm start (embedded mode)', () => {
     base = `http://127.0.0.1:${port}`;
     const productPort = await freePort();
     catalog = `http://127.0.0.1:${productPort}`;
+    const orderPort = await freePort();
+    const notificationPort = await freePort();
+    mail = `http://127.0.0.1:${notificationPort}`;
     env = {
       DATA_DIR: dataDir,
       ACCOUNT_PORT: String(port),
       PRODUCT_PORT: String(productPort),
+      ORDER_PORT: String(orderPort),
+      NOTIFICATION_PORT: String(notificationPort),
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_TIME_COST: '1',
     };
@@ -78,6 +84,7 @@ describe('npm start (embedded mode)', () => {
     const first = startStack(env);
     await waitFor(`${base}/health/ready`);
     await waitFor(`${catalog}/health/ready`);
+    await waitFor(`${mail}/health/ready`);
     await waitFor(`${base}/docs`);
     expect(first.output()).toContain(`http://localhost:${port}/docs`);
     expect(first.output()).toContain('admin@example.com / admin12345');
@@ -113,6 +120,8 @@ describe('npm start (embedded mode)', () => {
       ...env,
       ACCOUNT_PORT: String(await freePort()),
       PRODUCT_PORT: String(await freePort()),
+      ORDER_PORT: String(await freePort()),
+      NOTIFICATION_PORT: String(await freePort()),
     });
     expect(await third.exited).not.toBe(0);
     expect(third.output()).toContain('Another process is using the data directory');
@@ -122,7 +131,7 @@ describe('npm start (embedded mode)', () => {
 
     const again = startStack(env);
     try {
-      await waitFor(`${base}/health/ready`);
+      await waitFor(`${mail}/health/ready`);
       const login = await fetch(`${base}/api/auth/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'password', username: 'kept@example.com', password: 'kept-password' }),

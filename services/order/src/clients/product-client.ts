@@ -52,6 +52,7 @@ export class HttpProductGateway implements ProductGateway {
     if (response.status === 200) return;
     if (response.status === 409)
       throw new DomainError('conflict', 'The stock reservation expired before the order was placed.');
+    if (response.status === 404) throw new DomainError('not_found', 'The stock reservation does not exist.');
     throw unexpected('commit', response.status);
   }
 

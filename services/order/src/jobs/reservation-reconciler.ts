@@ -42,8 +42,8 @@ export class ReservationReconciler {
         else await this.products.release(pending.reservationId);
         await this.orders.reservationSettled(pending.id, pending.action);
       } catch (error) {
-        if (error instanceof DomainError && error.code === 'conflict') {
-          // The reservation expired before its commit could land: the order needs a person.
+        if (error instanceof DomainError && (error.code === 'conflict' || error.code === 'not_found')) {
+          // The reservation expired (or vanished) before its commit could land: the order needs a person.
           this.logger.error({ order_id: pending.id }, 'order lost its stock reservation; review it');
           await this.orders.reservationSettled(pending.id, pending.action);
         } else {
