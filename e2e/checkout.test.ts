@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPostgresDatabase, testServers } from '@shop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, isolatedVhost } from './broker.ts';
 import { eventually, type RunningStack, startStack } from './stack.ts';
 
-const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const servers = testServers();
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below.
@@ -34,15 +34,20 @@ if (servers.postgresUrl && servers.redisUrl) {
     name: 'server (PostgreSQL, RabbitMQ, Redis)',
     env: async () => {
       const database = await freshPostgresDatabase();
+      // A vhost of its own: another stack on the same broker must not take this one's messages.
+      const vhost = await isolatedVhost(AMQP_URL);
       return {
         env: {
           DATABASE_URL: database.url,
-          AMQP_URL,
+          AMQP_URL: vhost.url,
           REDIS_URL: servers.redisUrl ?? '',
           ADMIN_PASSWORD: 'admin-password-e2e',
           DEMO_CATALOG: 'false',
         },
-        cleanup: database.drop,
+        cleanup: async () => {
+          await database.drop();
+          await vhost.remove();
+        },
       };
     },
   });

@@ -9,6 +9,13 @@ export interface RunningStack {
   stop(): Promise<number | null>;
 }
 
+/** One service started alone (`npm run start:service -- <name>`). */
+export interface RunningService {
+  url: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -26,18 +33,60 @@ export async function startStack(env: Record<string, string>): Promise<RunningSt
     order: await freePort(),
     notification: await freePort(),
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/stack/src/main.ts'], {
+  const urls = {
+    account: `http://127.0.0.1:${ports.account}`,
+    product: `http://127.0.0.1:${ports.product}`,
+    order: `http://127.0.0.1:${ports.order}`,
+    notification: `http://127.0.0.1:${ports.notification}`,
+  };
+  const started = await startProcess(
+    ['apps/stack/src/main.ts'],
+    {
+      ACCOUNT_PORT: String(ports.account),
+      PRODUCT_PORT: String(ports.product),
+      ORDER_PORT: String(ports.order),
+      NOTIFICATION_PORT: String(ports.notification),
+      EMAIL_BACKOFF_MS: '200',
+      ...env,
+    },
+    `${urls.notification}/health/ready`,
+    'the stack',
+  );
+  return { urls, ...started };
+}
+
+/**
+ * `npm run start:service -- <name>`: one service alone in a child process on a free port
+ * (`<NAME>_PORT`, which wins over anything in `env`), with the given environment.
+ */
+export async function startService(
+  name: 'account' | 'product' | 'order' | 'notification',
+  env: Record<string, string>,
+): Promise<RunningService> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = await startProcess(
+    ['apps/stack/src/service.ts', name],
+    { ...env, [`${name.toUpperCase()}_PORT`]: String(port) },
+    `${url}/health/ready`,
+    `the ${name} service`,
+  );
+  return { url, ...started };
+}
+
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  what: string,
+): Promise<{ output(): string; stop(): Promise<number | null> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_TIME_COST: '1',
-      ACCOUNT_PORT: String(ports.account),
-      PRODUCT_PORT: String(ports.product),
-      ORDER_PORT: String(ports.order),
-      NOTIFICATION_PORT: String(ports.notification),
-      EMAIL_BACKOFF_MS: '200',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,30 +99,23 @@ export async function startStack(env: Record<string, string>): Promise<RunningSt
     text += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const urls = {
-    account: `http://127.0.0.1:${ports.account}`,
-    product: `http://127.0.0.1:${ports.product}`,
-    order: `http://127.0.0.1:${ports.order}`,
-    notification: `http://127.0.0.1:${ports.notification}`,
-  };
   const deadline = Date.now() + 90_000;
   for (;;) {
     try {
-      if ((await fetch(`${urls.notification}/health/ready`)).ok) break;
+      if ((await fetch(readyUrl)).ok) break;
     } catch {
       // not up yet
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the stack did not start:\n${text}`);
+      throw new Error(`${what} did not start:\n${text}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
-    urls,
     output: () => text,
     stop: async () => {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
