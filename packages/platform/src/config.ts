@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import type { Static, TSchema } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /** Thrown at start when an environment variable is missing or malformed. */
 export class ConfigError extends Error {
@@ -55,3 +55,45 @@ export function describeConfig(schema: TSchema): Array<{ name: string; default: 
     description: property.description ?? '',
   }));
 }
+
+/**
+ * The settings every service has, for its config schema to spread: where it listens,
+ * its public URL (the token issuer), its database, its bus and its log level.
+ */
+export function serviceConfigFields(port: number) {
+  return {
+    HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
+    PORT: Type.Integer({
+      default: port,
+      minimum: 0,
+      maximum: 65535,
+      description:
+        'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).',
+    }),
+    PUBLIC_URL: Type.String({
+      default: 'http://localhost:8003',
+      description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
+    }),
+    DATABASE_URL: Type.String({
+      default: '',
+      description: 'PostgreSQL URL (server mode). Empty: the embedded PGlite database under DATA_DIR.',
+    }),
+    DATA_DIR: Type.String({ default: './data', description: 'Where embedded mode keeps its data.' }),
+    AMQP_URL: Type.String({
+      default: '',
+      description: 'RabbitMQ URL for events and jobs (server mode). Empty under npm start: the in-process bus.',
+    }),
+    LOG_LEVEL: Type.String({
+      default: 'info',
+      description: 'pino log level: fatal, error, warn, info, debug, trace, silent.',
+    }),
+  };
+}
+
+/** For services that verify access tokens: where the account service (its JWKS) is. */
+export const accountUrlField = {
+  ACCOUNT_URL: Type.String({
+    default: 'http://127.0.0.1:8003',
+    description: 'Where services reach the account service (its JWKS verifies access tokens).',
+  }),
+};

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { type Database, openPglite, openPostgres, openSharedPglite, type SharedPglite } from './db/database.ts';
 import type { HttpApp } from './http/app.ts';
-import type { Logger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import type { Bus } from './messaging/bus.ts';
 import { RabbitMqBus } from './messaging/rabbitmq-bus.ts';
-import { describeListenError } from './shutdown.ts';
+import { closeOnSignals, describeListenError } from './shutdown.ts';
 
 /**
  * A service's database as its configuration says: PostgreSQL when `databaseUrl` is
@@ -70,4 +71,27 @@ export async function serviceBus(options: {
   }
   const bus = await RabbitMqBus.open({ url: options.amqpUrl, logger: options.logger });
   return { bus, close: () => bus.close() };
+}
+
+/**
+ * When `moduleUrl` is the file node was started with, starts the service, logs its
+ * URL and closes it on SIGINT/SIGTERM; a failure to start exits with its message.
+ */
+export function runWhenMain(
+  moduleUrl: string,
+  name: string,
+  start: (options: { logger: Logger }) => Promise<{ url: string; close(): Promise<void> }>,
+): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  const logger = createLogger({ name, level: process.env.LOG_LEVEL ?? 'info' });
+  start({ logger }).then(
+    (running) => {
+      logger.info({ url: running.url }, `${name} service listening`);
+      closeOnSignals(running.close, logger);
+    },
+    (error: Error) => {
+      logger.fatal(error.message);
+      process.exit(1);
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { loadConfig } from '@shop/platform';
+import { loadConfig, serviceConfigFields } from '@shop/platform';
 import { type Static, Type } from 'typebox';
 
 /**
@@ -6,34 +6,10 @@ import { type Static, Type } from 'typebox';
  * which wins over <KEY> when several services share one environment.
  */
 export const AccountConfigSchema = Type.Object({
-  HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
-  PORT: Type.Integer({
-    default: 8003,
-    minimum: 0,
-    maximum: 65535,
-    description:
-      'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).',
-  }),
-  PUBLIC_URL: Type.String({
-    default: 'http://localhost:8003',
-    description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
-  }),
-  DATABASE_URL: Type.String({
-    default: '',
-    description: 'PostgreSQL URL (server mode). Empty: the embedded PGlite database under DATA_DIR.',
-  }),
-  DATA_DIR: Type.String({ default: './data', description: 'Where embedded mode keeps its data.' }),
+  ...serviceConfigFields(8003),
   REDIS_URL: Type.String({
     default: '',
     description: 'Redis URL for shared login rate limits (server mode). Empty: in-memory counters.',
-  }),
-  AMQP_URL: Type.String({
-    default: '',
-    description: 'RabbitMQ URL for events and jobs (server mode). Empty under npm start: the in-process bus.',
-  }),
-  LOG_LEVEL: Type.String({
-    default: 'info',
-    description: 'pino log level: fatal, error, warn, info, debug, trace, silent.',
   }),
   TRUST_PROXY: Type.Boolean({
     default: false,

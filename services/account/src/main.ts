@@ -1,12 +1,11 @@
-import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   type Bus,
-  closeOnSignals,
   createLogger,
   type Logger,
   listen,
   openServiceDatabase,
+  runWhenMain,
   serviceBus,
 } from '@shop/platform';
 import { Redis } from 'ioredis';
@@ -83,16 +82,4 @@ export async function startAccount(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const logger = createLogger({ name: 'account', level: process.env.LOG_LEVEL ?? 'info' });
-  startAccount({ logger }).then(
-    (running) => {
-      logger.info({ url: running.url }, 'account service listening');
-      closeOnSignals(running.close, logger);
-    },
-    (error: Error) => {
-      logger.fatal(error.message);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, 'account', startAccount);

@@ -6,6 +6,7 @@ import {
   type Logger,
   listen,
   openServiceDatabase,
+  runWhenMain,
   serviceBus,
 } from '@shop/platform';
 import { buildNotificationApp, MIGRATIONS_FOLDER, type NotificationService } from './app.ts';
@@ -85,3 +86,5 @@ export async function startNotification(
     throw error;
   }
 }
+
+runWhenMain(import.meta.url, 'notification', startNotification);

@@ -1,4 +1,4 @@
-import { loadConfig } from '@shop/platform';
+import { accountUrlField, loadConfig, serviceConfigFields } from '@shop/platform';
 import { type Static, Type } from 'typebox';
 
 /**
@@ -6,39 +6,12 @@ import { type Static, Type } from 'typebox';
  * wins over <KEY> when several services share one environment.
  */
 export const OrderConfigSchema = Type.Object({
-  HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers).' }),
-  PORT: Type.Integer({
-    default: 8005,
-    minimum: 0,
-    maximum: 65535,
-    description:
-      'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).',
-  }),
-  PUBLIC_URL: Type.String({
-    default: 'http://localhost:8003',
-    description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
-  }),
-  DATABASE_URL: Type.String({
-    default: '',
-    description: 'PostgreSQL URL (server mode). Empty: the embedded PGlite database under DATA_DIR.',
-  }),
-  DATA_DIR: Type.String({ default: './data', description: 'Where embedded mode keeps its data.' }),
-  LOG_LEVEL: Type.String({
-    default: 'info',
-    description: 'pino log level: fatal, error, warn, info, debug, trace, silent.',
-  }),
-  ACCOUNT_URL: Type.String({
-    default: 'http://127.0.0.1:8003',
-    description: 'Where services reach the account service (its JWKS verifies access tokens).',
-  }),
+  ...serviceConfigFields(8005),
+  ...accountUrlField,
   CURRENCY: Type.String({ default: 'EUR', pattern: '^[A-Z]{3}$', description: 'The shop’s one currency (ISO 4217).' }),
   PRODUCT_URL: Type.String({
     default: 'http://127.0.0.1:8001',
     description: 'Where the order service reaches the product service.',
-  }),
-  AMQP_URL: Type.String({
-    default: '',
-    description: 'RabbitMQ URL for events and jobs (server mode). Empty under npm start: the in-process bus.',
   }),
   CART_URL: Type.String({
     default: '',

@@ -1,14 +1,13 @@
-import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   type Bus,
   clientCredentialsToken,
-  closeOnSignals,
   createJwksTokenVerifier,
   createLogger,
   type Logger,
   listen,
   openServiceDatabase,
+  runWhenMain,
   ServiceClient,
   serviceBus,
 } from '@shop/platform';
@@ -99,16 +98,4 @@ export async function startOrder(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const logger = createLogger({ name: 'order', level: process.env.LOG_LEVEL ?? 'info' });
-  startOrder({ logger }).then(
-    (running) => {
-      logger.info({ url: running.url }, 'order service listening');
-      closeOnSignals(running.close, logger);
-    },
-    (error: Error) => {
-      logger.fatal(error.message);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, 'order', startOrder);

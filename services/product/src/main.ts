@@ -1,14 +1,13 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   type Bus,
-  closeOnSignals,
   createJwksTokenVerifier,
   createLogger,
   type Logger,
   listen,
   openServiceDatabase,
+  runWhenMain,
   serviceBus,
 } from '@shop/platform';
 import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from './app.ts';
@@ -81,16 +80,4 @@ export async function startProduct(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const logger = createLogger({ name: 'product', level: process.env.LOG_LEVEL ?? 'info' });
-  startProduct({ logger }).then(
-    (running) => {
-      logger.info({ url: running.url }, 'product service listening');
-      closeOnSignals(running.close, logger);
-    },
-    (error: Error) => {
-      logger.fatal(error.message);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, 'product', startProduct);
