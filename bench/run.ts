@@ -2,37 +2,37 @@
  * `npm run bench [-- <scenario>]`: load scenarios against real servers in server mode,
  * each printed next to a baseline measured in the same run on the same machine.
  *
- * Scenarios: account, catalog. Settings: BENCH_DATABASE_URL (default
- * postgres://postgres@127.0.0.1:5432/shop_bench, created if missing), BENCH_DURATION
- * seconds per run (default 10 for account, 20 for catalog), BENCH_CONNECTIONS (default 32).
+ * Scenarios: account, catalog, checkout (bench/checkout.ts). Settings: BENCH_DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/shop_bench, created if missing; checkout uses
+ * its server only), BENCH_DURATION seconds per run (default 10 for account, 20 for catalog
+ * and checkout), BENCH_CONNECTIONS (default 32; checkout sets its own client counts).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { checkoutScenario } from './checkout.ts';
+import {
+  analyze,
+  ensureDatabase,
+  percent,
+  positive,
+  post,
+  print,
+  type Report,
+  type Row,
+  runProcess,
+  startProcess,
+  stop,
+  withClient,
+} from './lib.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 32);
 
-interface Row {
-  name: string;
-  requests: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** The baseline row this one is read against ("vs baseline"). */
-  baseline?: Row;
-}
-
-interface Report {
-  /** Seconds each row was loaded for. */
-  duration: number;
-  rows: Row[];
-  /** Lines printed under the table (targets met or missed). */
-  notes?: string[];
-}
-
-const scenarios: Record<string, () => Promise<Report>> = { account: accountScenario, catalog: catalogScenario };
+const scenarios: Record<string, () => Promise<Report>> = {
+  account: accountScenario,
+  catalog: catalogScenario,
+  checkout: checkoutScenario,
+};
 
 async function accountScenario(): Promise<Report> {
   const duration = positive('BENCH_DURATION', 10);
@@ -209,133 +209,6 @@ async function load(
   };
 }
 
-async function post(url: string, body: string, type: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-  return response.json();
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  await withClient(admin.toString(), async (client) => {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
-  });
-}
-
-/** Statistics after loading, never on empty tables (ARCHITECTURE §8). */
-async function analyze(url: string): Promise<void> {
-  await withClient(url, (client) => client.query('analyze'));
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * The environment of a child: ours without the service-prefixed settings (PRODUCT_DATABASE_URL
- * would win over DATABASE_URL and point the bench at a developer's database), plus `env`.
- */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([key]) => !/^(ACCOUNT|PRODUCT)_/.test(key));
-  return { ...Object.fromEntries(inherited), ...env };
-}
-
-/** Runs a command to its end; fails if it fails. Its output goes to ours. */
-async function runProcess(command: string, args: string[], env: Record<string, string>): Promise<void> {
-  const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'inherit', 'inherit'] });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
-}
-
-/** Servers started and not yet stopped, so an interrupted run stops them too. */
-const running = new Set<ChildProcess>();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await Promise.all([...running].map(stop));
-    process.exit(130);
-  });
-}
-
-async function startProcess(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  readyUrl: string,
-): Promise<ChildProcess> {
-  const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(readyUrl)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stop(child);
-  throw new Error(`${readyUrl} did not answer`);
-}
-
-/** Ends the child's whole process group (npx → tsx → node), SIGKILL if SIGTERM is not enough. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-(child.pid as number), name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') signal('SIGKILL');
-}
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!(value > 0)) {
-    console.error(`${name} must be a positive number, got "${process.env[name]}"`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function percent(ratio: number): string {
-  return `${Math.round(ratio * 100)} %`;
-}
-
-function print(title: string, report: Report): void {
-  const width = Math.max(52, ...report.rows.map((row) => row.name.length));
-  console.log(
-    `\n${title}: ${CONNECTIONS} connections, ${report.duration} s each, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]?.toFixed(1)} (this run included)`,
-  );
-  console.log(
-    `${'scenario'.padEnd(width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs baseline'.padStart(12)}`,
-  );
-  for (const row of report.rows) {
-    const ratio = row.baseline ? percent(row.requests / row.baseline.requests) : '';
-    console.log(
-      `${row.name.padEnd(width)} ${String(row.requests).padStart(8)} ${String(row.p50).padStart(7)} ${String(row.p99).padStart(7)} ${String(row.errors).padStart(7)} ${ratio.padStart(12)}`,
-    );
-  }
-  for (const note of report.notes ?? []) console.log(note);
-}
-
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
 for (const name of names) {
@@ -344,5 +217,5 @@ for (const name of names) {
     console.error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
     process.exit(2);
   }
-  print(name, await scenario());
+  print(name, await scenario(), CONNECTIONS);
 }
