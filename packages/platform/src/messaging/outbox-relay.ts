@@ -116,16 +116,15 @@ export class OutboxRelay {
         .orderBy(asc(table.id))
         .limit(this.batchSize);
     });
-    const sent: number[] = [];
-    try {
-      for (const row of rows) {
-        await bus.publish(row.event as CloudEvent);
-        sent.push(row.id);
-      }
-    } finally {
-      // Whatever the broker confirmed is marked, even when a later publish failed.
-      if (sent.length > 0) await db.update(table).set({ publishedAt: new Date() }).where(inArray(table.id, sent));
-    }
+    // Published in id order on one channel; the confirms are awaited together. Only the
+    // confirmed prefix is marked: after a failure, the rest go again (in order) next time,
+    // and consumers' inboxes drop what arrived twice.
+    const results = await Promise.allSettled(rows.map((row) => bus.publish(row.event as CloudEvent)));
+    const failedAt = results.findIndex((result) => result.status === 'rejected');
+    const sent = rows.slice(0, failedAt === -1 ? rows.length : failedAt).map((row) => row.id);
+    if (sent.length > 0) await db.update(table).set({ publishedAt: new Date() }).where(inArray(table.id, sent));
+    const failure = results[failedAt];
+    if (failure?.status === 'rejected') throw failure.reason;
     return sent.length;
   }
 }
