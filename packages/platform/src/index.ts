@@ -18,3 +18,4 @@ export * from './ports.ts';
 export * from './rate-limit.ts';
 export * from './runtime.ts';
 export * from './shutdown.ts';
+export * from './trace.ts';

@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
+import { runWithTrace } from '../trace.ts';
 import { type ReadinessCheck, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { HttpProblem, ProblemSchema, sendError } from './problem.ts';
@@ -56,8 +57,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setNotFoundHandler((request) => {
     throw new HttpProblem(404, `No route for ${request.method} ${request.url.split('?')[0]}.`, { code: 'not_found' });
   });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // The rest of the request runs in its trace (see trace.ts): events it writes carry it.
+    const incoming = request.headers.traceparent;
+    runWithTrace(typeof incoming === 'string' ? incoming : undefined, done);
   });
   app.addSchema(ProblemSchema);
 

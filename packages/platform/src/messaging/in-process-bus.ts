@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { currentTraceparent, runWithTrace } from '../trace.ts';
 import {
   type Bus,
   DEFAULT_RETRY,
@@ -92,8 +93,10 @@ export class InProcessBus implements Bus {
     this.addConsumer(queue, handler as Consumer['handler'], policy);
   }
 
-  async enqueue(queue: string, job: Job): Promise<void> {
+  async enqueue(queue: string, given: Job): Promise<void> {
     this.assertOpen();
+    // A job queued while handling a request or an event stays in its trace.
+    const job = given.traceparent || !currentTraceparent() ? given : { ...given, traceparent: currentTraceparent() };
     const local = this.queue(queue);
     local.ready.push({ body: JSON.stringify(job), attempt: 1 });
     this.schedulePump(local);
@@ -175,7 +178,9 @@ export class InProcessBus implements Bus {
     const delivery: Delivery = { attempt: message.attempt, final: message.attempt >= policy.attempts };
     consumer.inFlight += 1;
     try {
-      await consumer.handler(JSON.parse(message.body) as Payload, delivery);
+      const payload = JSON.parse(message.body) as Payload;
+      // The handler runs in the publisher's trace: what it writes carries the same trace id.
+      await runWithTrace(payload.traceparent, () => consumer.handler(payload, delivery));
     } catch (error) {
       this.failed(queue, policy, message, error);
     } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bigserial, jsonb, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/database.ts';
+import { currentTraceparent } from '../trace.ts';
 
 /** A CloudEvents 1.0 event in its JSON format. */
 export interface CloudEvent<T = unknown> {
@@ -54,7 +55,7 @@ export class Outbox {
   ) {}
 
   async add<T>(tx: Db, type: string, data: T): Promise<CloudEvent<T>> {
-    const event = cloudEvent(this.source, type, data);
+    const event = cloudEvent(this.source, type, data, currentTraceparent());
     await tx.insert(this.table).values({ eventId: event.id, type, event });
     return event;
   }

@@ -8,6 +8,7 @@ import {
 import type { Channel, ConsumeMessage, GetMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import { pino } from 'pino';
 import type { Logger } from '../logger.ts';
+import { currentTraceparent, runWithTrace } from '../trace.ts';
 import {
   type Bus,
   DEFAULT_RETRY,
@@ -189,8 +190,10 @@ export class RabbitMqBus implements Bus {
     await this.startConsumer(consumer, types, handler as Handler, policy);
   }
 
-  async enqueue(queue: string, job: Job): Promise<void> {
+  async enqueue(queue: string, given: Job): Promise<void> {
     this.assertOpen();
+    // A job queued while handling a request or an event stays in its trace.
+    const job = given.traceparent || !currentTraceparent() ? given : { ...given, traceparent: currentTraceparent() };
     await this.declareJobQueue(queue);
     await this.send('', queue, Buffer.from(JSON.stringify(job)), {
       persistent: true,
@@ -388,7 +391,9 @@ export class RabbitMqBus implements Bus {
     try {
       const payload = JSON.parse(message.content.toString('utf8')) as CloudEvent | Job;
       try {
-        await handler(payload, { attempt, final });
+        // The handler runs in the publisher's trace: what it writes carries the same trace id.
+        const parent = payload.traceparent ?? headerText(message.properties.headers?.traceparent);
+        await runWithTrace(parent, () => handler(payload, { attempt, final }));
         settle(() => channel.ack(message));
         return;
       } catch (error) {
@@ -521,4 +526,10 @@ function settle(action: () => void): void {
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return undefined;
 }

@@ -18,6 +18,8 @@ function expectCloudEvent(row: OutboxRow | undefined, type: string, data: Record
     time: expect.any(String),
     datacontenttype: 'application/json',
     data,
+    // The trace of the request that made the change (W3C trace context).
+    traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
   });
   expect(row?.event.id).toBe(row?.event_id);
   const time = Date.parse(row?.event.time ?? '');
