@@ -1,7 +1,6 @@
-import { cloudEvent, createLogger, createTokenVerifier, type Database, InProcessBus } from '@shop/platform';
-import type { DatabaseTarget } from '@shop/platform/testing';
+import { cloudEvent, createLogger, type Database, InProcessBus } from '@shop/platform';
+import { type DatabaseTarget, testSigningKey } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { expect, vi } from 'vitest';
 import { buildNotificationApp, MIGRATIONS_FOLDER, type NotificationService } from '../src/app.ts';
 import type { Email } from '../src/domain/email.ts';
@@ -20,23 +19,13 @@ export const SCOPES = {
 
 /** A signing key of the test's own, standing in for the account service's JWKS. */
 export async function testTokens() {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
-  const verifier = createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), ISSUER);
-  const sign = (claims: { sub?: string; scope: string; role?: string; email?: string }, expiresIn = '15m') =>
-    new SignJWT({ scope: claims.scope, role: claims.role, email: claims.email })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
-      .setIssuer(ISSUER)
-      .setSubject(claims.sub ?? '1')
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(privateKey);
+  const { verifier, sign } = await testSigningKey(ISSUER);
   return {
     verifier,
     sign,
     admin: await sign({ sub: '1', scope: SCOPES.admin, role: 'admin', email: 'admin@example.com' }),
-    support: await sign({ sub: '3', scope: SCOPES.support, role: 'support', email: 'support@example.com' }),
     customer: await sign({ sub: '2', scope: SCOPES.customer, role: 'customer', email: 'ada@example.com' }),
+    support: await sign({ sub: '3', scope: SCOPES.support, role: 'support', email: 'support@example.com' }),
   };
 }
 

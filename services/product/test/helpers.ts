@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, createTokenVerifier, type Database, type HttpApp } from '@shop/platform';
-import type { DatabaseTarget } from '@shop/platform/testing';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createLogger, type Database, type HttpApp } from '@shop/platform';
+import { type DatabaseTarget, testSigningKey } from '@shop/platform/testing';
 import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from '../src/app.ts';
 import type { Clock } from '../src/domain/ports.ts';
 import { FsBlobStore } from '../src/images/fs-blob-store.ts';
@@ -19,17 +18,7 @@ export const SCOPES = {
 
 /** A signing key of the test's own, standing in for the account service's JWKS. */
 export async function testTokens() {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
-  const verifier = createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), ISSUER);
-  const sign = (claims: { sub?: string; scope: string; role?: string; email?: string }, expiresIn = '15m') =>
-    new SignJWT({ scope: claims.scope, role: claims.role, email: claims.email })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
-      .setIssuer(ISSUER)
-      .setSubject(claims.sub ?? '1')
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(privateKey);
+  const { verifier, sign } = await testSigningKey(ISSUER);
   return {
     verifier,
     sign,

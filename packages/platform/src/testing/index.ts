@@ -89,3 +89,4 @@ const postgresTarget: DatabaseTarget = {
 export function databaseTargets(): DatabaseTarget[] {
   return testServers().postgresUrl ? [pgliteTarget, postgresTarget] : [pgliteTarget];
 }
+export * from './tokens.ts';

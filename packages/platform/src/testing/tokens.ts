@@ -1,0 +1,33 @@
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createTokenVerifier, type TokenVerifier } from '../http/auth.ts';
+
+/** The scopes of each role (ARCHITECTURE §3) and of the order service's client, for test tokens. */
+export const TEST_SCOPES = {
+  customer: 'product:read cart:write order:read order:create',
+  admin:
+    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
+  orderService: 'inventory:reserve',
+};
+
+export interface TestSigningKey {
+  /** Accepts tokens signed by `sign`, as a service's JWKS verifier would. */
+  verifier: TokenVerifier;
+  sign(claims: { sub?: string; scope: string; role?: string; email?: string }, expiresIn?: string): Promise<string>;
+}
+
+/** A signing key of the test's own, standing in for the account service and its JWKS. */
+export async function testSigningKey(issuer: string): Promise<TestSigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA' };
+  return {
+    verifier: createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), issuer),
+    sign: (claims, expiresIn = '15m') =>
+      new SignJWT({ scope: claims.scope, role: claims.role, email: claims.email })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
+        .setIssuer(issuer)
+        .setSubject(claims.sub ?? '1')
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(privateKey),
+  };
+}
