@@ -67,7 +67,12 @@ export class PgEmailStore implements EmailStore {
     const [row] = await this.db
       .update(emails)
       .set({ status: 'pending', attempts: 0, sendingUntil: null, updatedAt: sql`now()` })
-      .where(and(eq(emails.id, id), eq(emails.status, 'failed')))
+      .where(
+        and(
+          eq(emails.id, id),
+          or(eq(emails.status, 'failed'), and(eq(emails.status, 'sending'), lt(emails.sendingUntil, sql`now()`))),
+        ),
+      )
       .returning();
     return row ?? null;
   }

@@ -23,6 +23,8 @@ export interface Email extends EmailDraft {
   status: EmailStatus;
   attempts: number;
   lastError: string | null;
+  /** While `sending`: until when the worker's claim holds. Past it, the worker is presumed dead. */
+  sendingUntil: Date | null;
   raw: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -50,8 +52,9 @@ export function publicStatus(status: EmailStatus): PublicEmailStatus {
 }
 
 /** Only a failed e-mail goes back to the queue: a pending one is queued, a sent one is done. */
-export function checkRetry(email: Email): void {
-  if (email.status !== 'failed') {
+export function checkRetry(email: Email, now: Date): void {
+  const abandoned = email.status === 'sending' && email.sendingUntil !== null && email.sendingUntil < now;
+  if (email.status !== 'failed' && !abandoned) {
     throw conflict(`Only a failed e-mail can be retried; e-mail ${email.id} is ${publicStatus(email.status)}.`);
   }
 }

@@ -17,9 +17,9 @@ export async function getEmail(id: number, deps: ManageEmailsDeps): Promise<Emai
   return email;
 }
 
-/** A failed e-mail goes back on the queue with a fresh count of attempts. */
+/** A failed e-mail, or one whose worker died while sending, goes back on the queue with a fresh count of attempts. */
 export async function retryEmail(id: number, deps: ManageEmailsDeps): Promise<Email> {
-  checkRetry(await getEmail(id, deps));
+  checkRetry(await getEmail(id, deps), new Date());
   const requeued = await deps.emails.requeue(id);
   if (!requeued) return retryEmail(id, deps); // changed meanwhile: decide again on its new status
   await deps.queue.enqueue(id, 'retry');

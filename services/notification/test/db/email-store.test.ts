@@ -67,6 +67,19 @@ describe.each(databaseTargets())('e-mail store ($name)', (target) => {
     expect((await store.find(id))?.sentAt).toBeInstanceOf(Date);
   });
 
+  it('when a worker died while sending, then the e-mail can be re-queued once its claim has lapsed, not before', async () => {
+    const email = await store.recordOnce(randomUUID(), draft);
+    const id = email?.id ?? 0;
+    await store.claim(id, 60_000);
+    expect(await store.requeue(id)).toBeNull(); // the claim still holds: a worker may be sending it
+
+    const other = await store.recordOnce(randomUUID(), draft);
+    const otherId = other?.id ?? 0;
+    await store.claim(otherId, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.requeue(otherId)).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
   it('when a send fails, then the e-mail is pending again (or failed) with the error, and no longer claimed', async () => {
     const email = await store.recordOnce(randomUUID(), draft);
     const id = email?.id ?? 0;
