@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { type Database, openPglite, openPostgres, openSharedPglite, type SharedPglite } from './db/database.ts';
 import type { HttpApp } from './http/app.ts';
+import { createJwksTokenVerifier, type TokenVerifier } from './http/auth.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Bus } from './messaging/bus.ts';
 import { RabbitMqBus } from './messaging/rabbitmq-bus.ts';
@@ -43,11 +44,33 @@ export async function openServiceDatabase(options: {
   }
 }
 
-/** Listens, or fails with a message a person can act on ("port 8001 is already in use ..."). */
+/** What the stack hands each service's start function; a service run alone gets none of it. */
+export interface ServiceStartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The PGlite every embedded service shares. */
+  pglite?: PGlite;
+  logger?: Logger;
+  /** The bus every service shares. */
+  bus?: Bus;
+}
+
+/** Checks access tokens against the account service's JWKS, issued by the shop's public URL. */
+export function accountTokenVerifier(config: { ACCOUNT_URL: string; PUBLIC_URL: string }): TokenVerifier {
+  return createJwksTokenVerifier({
+    jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
+    issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
+  });
+}
+
+/**
+ * Listens, or closes the app and fails with a message a person can act on
+ * ("port 8001 is already in use ...").
+ */
 export async function listen(app: HttpApp, options: { host: string; port: number; service: string }): Promise<string> {
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
+    await app.close();
     throw new Error(describeListenError(error, options.service, options.port, `${options.service.toUpperCase()}_PORT`));
   }
   const address = app.server.address();

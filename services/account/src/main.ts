@@ -1,11 +1,9 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
-  type Bus,
   createLogger,
-  type Logger,
   listen,
   openServiceDatabase,
   runWhenMain,
+  type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
 import { Redis } from 'ioredis';
@@ -25,9 +23,7 @@ const EMBEDDED_ADMIN_PASSWORD = 'admin12345';
  * Starts the account service: reads its configuration, opens PostgreSQL (server mode)
  * or the shared PGlite (embedded), connects Redis when configured, and listens.
  */
-export async function startAccount(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
-): Promise<RunningAccount> {
+export async function startAccount(options: ServiceStartOptions = {}): Promise<RunningAccount> {
   const config = loadAccountConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'account', level: config.LOG_LEVEL });
   const embedded = config.DATABASE_URL === '';
@@ -60,12 +56,7 @@ export async function startAccount(
       bus,
       admin: adminPassword ? { email: config.ADMIN_EMAIL, password: adminPassword } : undefined,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'account' }).catch(
-      async (error) => {
-        await service.app.close();
-        throw error;
-      },
-    );
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'account' });
     service.relay?.start();
     return {
       ...service,

@@ -1,12 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
-  type Bus,
-  createJwksTokenVerifier,
+  accountTokenVerifier,
   createLogger,
-  type Logger,
   listen,
   openServiceDatabase,
   runWhenMain,
+  type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
 import { buildNotificationApp, MIGRATIONS_FOLDER, type NotificationService } from './app.ts';
@@ -25,9 +23,7 @@ export interface RunningNotification extends NotificationService {
  * else the built-in mailbox), the HTTP API, the event consumer and the e-mail worker.
  * The bus is the stack's, or its own RabbitMQ connection (AMQP_URL) when it runs alone.
  */
-export async function startNotification(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
-): Promise<RunningNotification> {
+export async function startNotification(options: ServiceStartOptions = {}): Promise<RunningNotification> {
   const config = loadNotificationConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'notification', level: config.LOG_LEVEL });
   if (!options.bus && !config.AMQP_URL) {
@@ -52,22 +48,15 @@ export async function startNotification(
       config,
       database: storage.database,
       logger,
-      verifier: createJwksTokenVerifier({
-        jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
-        issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
-      }),
+      verifier: accountTokenVerifier(config),
       bus,
       mailer,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'notification' })
-      .then(async (address) => {
-        await service.start();
-        return address;
-      })
-      .catch(async (error) => {
-        await service.app.close();
-        throw error;
-      });
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'notification' });
+    await service.start().catch(async (error: unknown) => {
+      await service.app.close();
+      throw error;
+    });
     return {
       ...service,
       config,

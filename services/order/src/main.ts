@@ -1,14 +1,12 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
-  type Bus,
+  accountTokenVerifier,
   clientCredentialsToken,
-  createJwksTokenVerifier,
   createLogger,
-  type Logger,
   listen,
   openServiceDatabase,
   runWhenMain,
   ServiceClient,
+  type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
 import { buildOrderApp, MIGRATIONS_FOLDER, type OrderService } from './app.ts';
@@ -26,9 +24,7 @@ export interface RunningOrder extends OrderService {
  * Starts the order service: its database, its client to the product service (with its
  * own client_credentials token), the cart client, the reconciler and the outbox relay.
  */
-export async function startOrder(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
-): Promise<RunningOrder> {
+export async function startOrder(options: ServiceStartOptions = {}): Promise<RunningOrder> {
   const config = loadOrderConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'order', level: config.LOG_LEVEL });
   if (!config.ORDER_CLIENT_SECRET) {
@@ -63,20 +59,12 @@ export async function startOrder(
       config,
       database: storage.database,
       logger,
-      verifier: createJwksTokenVerifier({
-        jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
-        issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
-      }),
+      verifier: accountTokenVerifier(config),
       products: new HttpProductGateway(productHttp),
       cart: cartHttp ? new HttpCartGateway(cartHttp) : new NoCartGateway(),
       bus,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'order' }).catch(
-      async (error) => {
-        await service.app.close();
-        throw error;
-      },
-    );
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'order' });
     service.reconciler.start();
     service.relay?.start();
     return {

@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import {
-  type Bus,
-  createJwksTokenVerifier,
+  accountTokenVerifier,
   createLogger,
-  type Logger,
   listen,
   openServiceDatabase,
   runWhenMain,
+  type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
 import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from './app.ts';
@@ -26,9 +24,7 @@ export interface RunningProduct extends ProductService {
  * folder, token checks against the account service's JWKS, the reservation sweeper,
  * and, on a first embedded start, the demo catalog.
  */
-export async function startProduct(
-  options: { env?: NodeJS.ProcessEnv; pglite?: PGlite; logger?: Logger; bus?: Bus } = {},
-): Promise<RunningProduct> {
+export async function startProduct(options: ServiceStartOptions = {}): Promise<RunningProduct> {
   const config = loadProductConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'product', level: config.LOG_LEVEL });
   const storage = await openServiceDatabase({
@@ -47,20 +43,12 @@ export async function startProduct(
       logger,
       blobs,
       bus,
-      verifier: createJwksTokenVerifier({
-        jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
-        issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
-      }),
+      verifier: accountTokenVerifier(config),
     });
     if (config.DEMO_CATALOG && config.DATABASE_URL === '') {
       await loadDemoCatalog({ ...service.context.catalog, blobs }, logger);
     }
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'product' }).catch(
-      async (error) => {
-        await service.app.close();
-        throw error;
-      },
-    );
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'product' });
     service.sweeper.start();
     service.relay?.start();
     return {
