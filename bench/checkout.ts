@@ -123,6 +123,8 @@ export async function checkoutScenario(): Promise<Report> {
         PRODUCT_PORT: String(ports.product),
         ORDER_PORT: String(ports.order),
         NOTIFICATION_PORT: String(ports.notification),
+        CART_PORT: String(await freePort()),
+        GATEWAY_PORT: String(await freePort()),
       },
       `${urls.notification}/health/ready`,
       { logFile: stackLog, attempts: 360 },

@@ -100,7 +100,9 @@ export async function freePort(): Promise<number> {
  * would win over DATABASE_URL and point the bench at a developer's database), plus `env`.
  */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([key]) => !/^(ACCOUNT|PRODUCT|ORDER|NOTIFICATION)_/.test(key));
+  const inherited = Object.entries(process.env).filter(
+    ([key]) => !/^(ACCOUNT|PRODUCT|CART|ORDER|NOTIFICATION|GATEWAY)_/.test(key),
+  );
   return { ...Object.fromEntries(inherited), ...env };
 }
 

@@ -2,7 +2,7 @@
  * `npm run bench [-- <scenario>]`: load scenarios against real servers in server mode,
  * each printed next to a baseline measured in the same run on the same machine.
  *
- * Scenarios: account, catalog, checkout (bench/checkout.ts). Settings: BENCH_DATABASE_URL
+ * Scenarios: account, catalog, checkout (bench/checkout.ts), gateway (bench/gateway.ts). Settings: BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/shop_bench, created if missing; checkout uses
  * its server only), BENCH_DURATION seconds per run (default 10 for account, 20 for catalog
  * and checkout), BENCH_CONNECTIONS (default 32; checkout sets its own client counts).
@@ -10,6 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { checkoutScenario } from './checkout.ts';
+import { gatewayScenario } from './gateway.ts';
 import {
   analyze,
   ensureDatabase,
@@ -32,6 +33,7 @@ const scenarios: Record<string, () => Promise<Report>> = {
   account: accountScenario,
   catalog: catalogScenario,
   checkout: checkoutScenario,
+  gateway: gatewayScenario,
 };
 
 async function accountScenario(): Promise<Report> {

@@ -3,8 +3,11 @@ import { createServer } from 'node:net';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
+export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
 export interface RunningStack {
-  urls: { account: string; product: string; order: string; notification: string };
+  urls: Record<ServiceName, string>;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -25,50 +28,58 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * Free ports for every service, and the environment that points each service at the
+ * others: `<NAME>_PORT` and `<NAME>_URL` for all, and the gateway as the public URL.
+ */
+export async function shopPorts(): Promise<{ urls: Record<ServiceName, string>; env: Record<string, string> }> {
+  const urls = {} as Record<ServiceName, string>;
+  const env: Record<string, string> = {};
+  for (const name of SERVICES) {
+    const port = await freePort();
+    urls[name] = `http://127.0.0.1:${port}`;
+    env[`${name.toUpperCase()}_PORT`] = String(port);
+    env[`${name.toUpperCase()}_URL`] = urls[name];
+  }
+  env.PUBLIC_URL = urls.gateway;
+  return { urls, env };
+}
+
 /** `npm start` as a user runs it: a child process on free ports with the given environment. */
 export async function startStack(env: Record<string, string>): Promise<RunningStack> {
-  const ports = {
-    account: await freePort(),
-    product: await freePort(),
-    order: await freePort(),
-    notification: await freePort(),
-  };
-  const urls = {
-    account: `http://127.0.0.1:${ports.account}`,
-    product: `http://127.0.0.1:${ports.product}`,
-    order: `http://127.0.0.1:${ports.order}`,
-    notification: `http://127.0.0.1:${ports.notification}`,
-  };
+  const shop = await shopPorts();
+  return startStackOn(shop, env);
+}
+
+/** `npm start` on ports chosen before (to start the same shop again after a stop). */
+export async function startStackOn(
+  shop: { urls: Record<ServiceName, string>; env: Record<string, string> },
+  env: Record<string, string>,
+): Promise<RunningStack> {
   const started = await startProcess(
     ['apps/stack/src/main.ts'],
-    {
-      ACCOUNT_PORT: String(ports.account),
-      PRODUCT_PORT: String(ports.product),
-      ORDER_PORT: String(ports.order),
-      NOTIFICATION_PORT: String(ports.notification),
-      EMAIL_BACKOFF_MS: '200',
-      ...env,
-    },
-    `${urls.notification}/health/ready`,
+    { EMAIL_BACKOFF_MS: '200', ...shop.env, ...env },
+    [`${shop.urls.notification}/health/ready`, `${shop.urls.gateway}/health/ready`],
     'the stack',
   );
-  return { urls, ...started };
+  return { urls: shop.urls, ...started };
 }
 
 /**
- * `npm run start:service -- <name>`: one service alone in a child process on a free port
- * (`<NAME>_PORT`, which wins over anything in `env`), with the given environment.
+ * `npm run start:service -- <name>`: one service alone in a child process, on `port` or
+ * a free one (`<NAME>_PORT`, which wins over anything in `env`), with the given environment.
  */
 export async function startService(
-  name: 'account' | 'product' | 'order' | 'notification',
+  name: ServiceName,
   env: Record<string, string>,
+  port?: number,
 ): Promise<RunningService> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const listenOn = port ?? (await freePort());
+  const url = `http://127.0.0.1:${listenOn}`;
   const started = await startProcess(
     ['apps/stack/src/service.ts', name],
-    { ...env, [`${name.toUpperCase()}_PORT`]: String(port) },
-    `${url}/health/ready`,
+    { EMAIL_BACKOFF_MS: '200', ...env, [`${name.toUpperCase()}_PORT`]: String(listenOn) },
+    [`${url}/health/live`],
     `the ${name} service`,
   );
   return { url, ...started };
@@ -77,7 +88,7 @@ export async function startService(
 async function startProcess(
   args: string[],
   env: Record<string, string>,
-  readyUrl: string,
+  readyUrls: string[],
   what: string,
 ): Promise<{ output(): string; stop(): Promise<number | null> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
@@ -100,17 +111,19 @@ async function startProcess(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(readyUrl)).ok) break;
-    } catch {
-      // not up yet
+  for (const readyUrl of readyUrls) {
+    for (;;) {
+      try {
+        if ((await fetch(readyUrl)).ok) break;
+      } catch {
+        // not up yet
+      }
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${what} did not start:\n${text}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${what} did not start:\n${text}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     output: () => text,

@@ -1,12 +1,16 @@
 /**
  * `npm start`: the whole shop in one process on embedded defaults.
  *
+ *   gateway   :8080   the one origin clients use: routes /api/* and /.well-known/* below,
+ *                     rate limits, CORS, merged /docs, the web app
  *   account   :8003   users, OAuth 2.0 tokens, JWKS                    schema "account"
  *   product   :8001   catalog, search, images, stock reservations      schema "product"
+ *   cart      :8007   carts, priced from product at read time          schema "cart" (Redis in server mode)
  *   order     :8005   checkout saga, order history                     schema "order"
  *                     → product: reserve/commit/release (client_credentials token)
+ *                     → cart: the caller's cart for from_cart orders (the caller's token)
  *   notification :8009  e-mails for account.* and order.* events       schema "notification"
- *                     ← bus: events from every service's outbox relay
+ *                     ← bus: events from every service's outbox relay (cart empties on order.placed)
  *
  * Every service verifies access tokens with the account service's JWKS.
  *
@@ -17,6 +21,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startAccount } from '@shop/account/main';
+import { startCart } from '@shop/cart/main';
+import { startGateway } from '@shop/gateway/main';
 import { startNotification } from '@shop/notification/main';
 import { startOrder } from '@shop/order/main';
 import {
@@ -36,15 +42,23 @@ const env = { ...process.env };
 const embedded = !env.DATABASE_URL;
 const host = env.HOST ?? '127.0.0.1';
 const ports = {
+  gateway: Number(env.GATEWAY_PORT ?? 8080),
   account: Number(env.ACCOUNT_PORT ?? 8003),
   product: Number(env.PRODUCT_PORT ?? 8001),
+  cart: Number(env.CART_PORT ?? 8007),
   order: Number(env.ORDER_PORT ?? 8005),
   notification: Number(env.NOTIFICATION_PORT ?? 8009),
 };
-// The account service is the entry point clients get tokens from, so it is the issuer.
-env.PUBLIC_URL ??= `http://localhost:${ports.account}`;
+// Clients reach the shop through the gateway, so its URL is the token issuer.
+env.PUBLIC_URL ??= `http://localhost:${ports.gateway}`;
 env.ACCOUNT_URL ??= `http://127.0.0.1:${ports.account}`;
 env.PRODUCT_URL ??= `http://127.0.0.1:${ports.product}`;
+env.CART_URL ??= `http://127.0.0.1:${ports.cart}`;
+env.ORDER_URL ??= `http://127.0.0.1:${ports.order}`;
+env.NOTIFICATION_URL ??= `http://127.0.0.1:${ports.notification}`;
+// The services listen on loopback behind the gateway, which sends the client's IP in
+// X-Forwarded-For: the login limits count per client, not per gateway.
+if (['127.0.0.1', '::1', 'localhost'].includes(host)) env.ACCOUNT_TRUST_PROXY ??= 'true';
 // The order service's client for stock reservations: a fresh secret per start unless configured.
 if (!env.ORDER_CLIENT_SECRET) {
   env.ORDER_CLIENT_SECRET = randomBytes(24).toString('base64url');
@@ -53,6 +67,7 @@ if (!env.ORDER_CLIENT_SECRET) {
     .join(',');
 }
 
+/** Closed in this order on shutdown: the gateway first (no new requests), the bus last. */
 const closers: Array<() => Promise<void>> = [];
 let pglite: SharedPglite | undefined;
 try {
@@ -70,24 +85,29 @@ try {
   closers.unshift(account.close);
   const product = await startProduct(shared);
   closers.unshift(product.close);
+  const cart = await startCart(shared);
+  closers.unshift(cart.close);
   const order = await startOrder(shared);
   closers.unshift(order.close);
   const notification = await startNotification(shared);
   closers.unshift(notification.close);
+  const gateway = await startGateway({ env, logger });
+  closers.unshift(gateway.close);
 
   const admin = account.createdAdmin;
+  const shop = env.PUBLIC_URL.replace(/\/+$/, '');
   const lines = [
     '',
     `  Shop is running (${embedded ? `embedded mode, data in ${env.DATA_DIR ?? './data'}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     '',
-    `  Catalog    ${product.url}/api/products        docs ${product.url}/docs`,
-    `  Orders     ${order.url}/api/orders          docs ${order.url}/docs`,
-    `  Accounts   ${account.url}/api/auth/token      docs ${account.url}/docs`,
-    `  E-mails    ${notification.url}/api/admin/emails   docs ${notification.url}/docs`,
-    '',
+    `  Shop API   ${shop}/api/products`,
+    `  API docs   ${shop}/docs`,
     admin
       ? `  Admin      ${admin.email} / ${account.config.ADMIN_PASSWORD || 'admin12345'}  (created now; change it with PATCH /api/account/me)`
       : `  Admin      ${account.config.ADMIN_EMAIL} (the password set on first start)`,
+    '',
+    `  Services   account ${account.url}  product ${product.url}  cart ${cart.url}`,
+    `             order ${order.url}  notification ${notification.url}  (each with /docs)`,
     '',
     '  Stop with Ctrl+C.',
     '',

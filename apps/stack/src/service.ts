@@ -7,8 +7,10 @@ import { closeOnSignals, createLogger } from '@shop/platform';
 const starters = {
   account: async () => (await import('@shop/account/main')).startAccount,
   product: async () => (await import('@shop/product/main')).startProduct,
+  cart: async () => (await import('@shop/cart/main')).startCart,
   order: async () => (await import('@shop/order/main')).startOrder,
   notification: async () => (await import('@shop/notification/main')).startNotification,
+  gateway: async () => (await import('@shop/gateway/main')).startGateway,
 } as const;
 
 const name = process.argv[2] as keyof typeof starters | undefined;

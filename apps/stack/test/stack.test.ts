@@ -54,6 +54,7 @@ async function freePort(): Promise<number> {
 describe('npm start (embedded mode)', () => {
   let dataDir: string;
   let port: number;
+  let gatewayPort: number;
   let base: string;
   let catalog: string;
   let mail: string;
@@ -62,7 +63,9 @@ describe('npm start (embedded mode)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shop-stack-'));
     port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    gatewayPort = await freePort();
+    // Clients use the gateway: the one origin for every service.
+    base = `http://127.0.0.1:${gatewayPort}`;
     const productPort = await freePort();
     catalog = `http://127.0.0.1:${productPort}`;
     const orderPort = await freePort();
@@ -71,6 +74,8 @@ describe('npm start (embedded mode)', () => {
     env = {
       DATA_DIR: dataDir,
       ACCOUNT_PORT: String(port),
+      GATEWAY_PORT: String(gatewayPort),
+      CART_PORT: String(await freePort()),
       PRODUCT_PORT: String(productPort),
       ORDER_PORT: String(orderPort),
       NOTIFICATION_PORT: String(notificationPort),
@@ -86,7 +91,7 @@ describe('npm start (embedded mode)', () => {
     await waitFor(`${catalog}/health/ready`);
     await waitFor(`${mail}/health/ready`);
     await waitFor(`${base}/docs`);
-    expect(first.output()).toContain(`http://localhost:${port}/docs`);
+    expect(first.output()).toContain(`http://localhost:${gatewayPort}/docs`);
     expect(first.output()).toContain('admin@example.com / admin12345');
 
     // The first start loads the demo catalog, images included.
@@ -119,6 +124,8 @@ describe('npm start (embedded mode)', () => {
     const third = startStack({
       ...env,
       ACCOUNT_PORT: String(await freePort()),
+      GATEWAY_PORT: String(await freePort()),
+      CART_PORT: String(await freePort()),
       PRODUCT_PORT: String(await freePort()),
       ORDER_PORT: String(await freePort()),
       NOTIFICATION_PORT: String(await freePort()),
@@ -131,7 +138,7 @@ describe('npm start (embedded mode)', () => {
 
     const again = startStack(env);
     try {
-      await waitFor(`${mail}/health/ready`);
+      await waitFor(`${base}/health/ready`);
       const login = await fetch(`${base}/api/auth/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'password', username: 'kept@example.com', password: 'kept-password' }),

@@ -71,8 +71,9 @@ export function serviceConfigFields(port: number) {
         'Port the service listens on (with the service name in front, e.g. PRODUCT_PORT, in a shared environment).',
     }),
     PUBLIC_URL: Type.String({
-      default: 'http://localhost:8003',
-      description: 'Base URL clients use; the token issuer (iss) and the base of the OAuth metadata URLs.',
+      default: 'http://localhost:8080',
+      description:
+        'Base URL clients use (the gateway); the token issuer (iss) and the base of the OAuth metadata URLs.',
     }),
     DATABASE_URL: Type.String({
       default: '',

@@ -14,7 +14,7 @@ export const OrderConfigSchema = Type.Object({
     description: 'Where the order service reaches the product service.',
   }),
   CART_URL: Type.String({
-    default: '',
+    default: 'http://127.0.0.1:8007',
     description: 'Where the order service reaches the cart service; empty: orders with from_cart are refused (422).',
   }),
   ORDER_CLIENT_ID: Type.String({

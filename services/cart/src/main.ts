@@ -1,0 +1,101 @@
+import {
+  accountTokenVerifier,
+  createLogger,
+  type Logger,
+  listen,
+  openServiceDatabase,
+  runWhenMain,
+  ServiceClient,
+  type ServiceStartOptions,
+  serviceBus,
+} from '@shop/platform';
+import { Redis } from 'ioredis';
+import { buildCartApp, type CartService, type CartStorage, MIGRATIONS_FOLDER } from './app.ts';
+import { HttpProductCatalog } from './clients/product-client.ts';
+import { type CartConfig, loadCartConfig } from './config.ts';
+
+export interface RunningCart extends CartService {
+  config: CartConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the cart service: its store (Redis when REDIS_URL is set, and then no
+ * database at all; else its schema in PostgreSQL or the shared PGlite), its client to
+ * the product service, the HTTP API, the `order.placed` consumer and the idle sweep.
+ */
+export async function startCart(options: ServiceStartOptions = {}): Promise<RunningCart> {
+  const config = loadCartConfig(options.env);
+  const logger = options.logger ?? createLogger({ name: 'cart', level: config.LOG_LEVEL });
+  const storage = await openStorage(config, options, logger);
+  const productHttp = new ServiceClient({
+    service: 'product',
+    baseUrl: config.PRODUCT_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+  const closeClients = async () => {
+    await productHttp.close();
+    await storage.close();
+  };
+  let closeBus = async () => {};
+  try {
+    const opened = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
+    closeBus = opened.close;
+    const service = await buildCartApp({
+      config,
+      storage: storage.storage,
+      products: new HttpProductCatalog(productHttp, { ttlSeconds: config.CART_PRICE_TTL }),
+      logger,
+      verifier: accountTokenVerifier(config),
+      bus: opened.bus,
+    });
+    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'cart' });
+    await service.start().catch(async (error: unknown) => {
+      await service.app.close();
+      throw error;
+    });
+    return {
+      ...service,
+      config,
+      url,
+      close: async () => {
+        await service.app.close();
+        await closeBus();
+        await closeClients();
+      },
+    };
+  } catch (error) {
+    await closeBus();
+    await closeClients();
+    throw error;
+  }
+}
+
+/** Redis when configured; otherwise the cart schema in PostgreSQL or PGlite, migrated. */
+async function openStorage(
+  config: CartConfig,
+  options: ServiceStartOptions,
+  logger: Logger,
+): Promise<{ storage: CartStorage; close(): Promise<void> }> {
+  if (config.REDIS_URL) {
+    // Commands fail within the deadline while Redis is away (503), and the client reconnects by itself.
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: config.UPSTREAM_TIMEOUT_MS });
+    redis.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
+    const close = async () => {
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    };
+    return { storage: { redis, keyPrefix: config.CART_REDIS_PREFIX }, close };
+  }
+  const opened = await openServiceDatabase({
+    service: 'cart',
+    migrationsFolder: MIGRATIONS_FOLDER,
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    pglite: options.pglite,
+  });
+  return { storage: { database: opened.database }, close: opened.close };
+}
+
+runWhenMain(import.meta.url, 'cart', startCart);
