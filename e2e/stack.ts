@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@shop/platform/testing';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -19,14 +19,7 @@ export interface RunningService {
   stop(): Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
+export { freePort };
 
 /**
  * Free ports for every service, and the environment that points each service at the

@@ -1,6 +1,8 @@
 import { describeConfig } from '@shop/platform';
 import type { TSchema } from 'typebox';
 import { AccountConfigSchema } from '../services/account/src/config.ts';
+import { CartConfigSchema } from '../services/cart/src/config.ts';
+import { GatewayConfigSchema } from '../services/gateway/src/config.ts';
 import { NotificationConfigSchema } from '../services/notification/src/config.ts';
 import { OrderConfigSchema } from '../services/order/src/config.ts';
 import { ProductConfigSchema } from '../services/product/src/config.ts';
@@ -9,8 +11,10 @@ import { ProductConfigSchema } from '../services/product/src/config.ts';
 export const CONFIG_SCHEMAS: Record<string, TSchema> = {
   account: AccountConfigSchema,
   product: ProductConfigSchema,
+  cart: CartConfigSchema,
   order: OrderConfigSchema,
   notification: NotificationConfigSchema,
+  gateway: GatewayConfigSchema,
 };
 
 /** The README's configuration table: one row per variable, the services that read it, default(s), meaning. */

@@ -6,6 +6,8 @@ export * from './http/auth.ts';
 export * from './http/health.ts';
 export * from './http/pagination.ts';
 export * from './http/problem.ts';
+export * from './http/refused-body.ts';
+export * from './http/request-limiter.ts';
 export * from './http-client.ts';
 export * from './logger.ts';
 export * from './messaging/bus.ts';

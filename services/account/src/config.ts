@@ -9,7 +9,8 @@ export const AccountConfigSchema = Type.Object({
   ...serviceConfigFields(8003),
   REDIS_URL: Type.String({
     default: '',
-    description: 'Redis URL for shared login rate limits (server mode). Empty: in-memory counters.',
+    description:
+      'Redis URL (server mode): login limits (account), carts (cart) and the per-IP rate limit (gateway), shared by every replica. Empty: in memory, carts in the database.',
   }),
   TRUST_PROXY: Type.Boolean({
     default: false,

@@ -7,9 +7,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
 import { runWithTrace } from '../trace.ts';
+import { closeConnectionsWhenDone } from './closing-connections.ts';
 import { type ReadinessCheck, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { HttpProblem, ProblemSchema, sendError } from './problem.ts';
+import { discardRefusedBodies } from './refused-body.ts';
 import { validatorCompiler } from './validation.ts';
 
 export type HttpApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -27,6 +29,11 @@ export interface HttpAppOptions {
   publicUrl?: string;
   /** Trust X-Forwarded-* from a proxy in front (the gateway, a load balancer) for the client IP. */
   trustProxy?: boolean;
+  /**
+   * Serve this app's own OpenAPI document at /openapi.json and Swagger UI at /docs.
+   * Default true; the gateway turns it off to serve one document merged from every service.
+   */
+  docs?: boolean;
 }
 
 export const ONE_MIB = 1024 * 1024;
@@ -64,8 +71,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     runWithTrace(typeof incoming === 'string' ? incoming : undefined, done);
   });
   app.addSchema(ProblemSchema);
+  discardRefusedBodies(app);
+  closeConnectionsWhenDone(app);
 
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? ONE_MIB });
+  if (options.docs ?? true) await registerDocs(app, options);
+  registerHealth(app, options.readiness ?? []);
+  registerMetrics(app, options.name);
+  return app;
+}
+
+/** OpenAPI at /openapi.json and Swagger UI at /docs, generated from the app's route schemas. */
+async function registerDocs(app: HttpApp, options: HttpAppOptions): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -83,8 +100,4 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  registerHealth(app, options.readiness ?? []);
-  registerMetrics(app, options.name);
-  return app;
 }

@@ -89,4 +89,5 @@ const postgresTarget: DatabaseTarget = {
 export function databaseTargets(): DatabaseTarget[] {
   return testServers().postgresUrl ? [pgliteTarget, postgresTarget] : [pgliteTarget];
 }
+export * from './ports.ts';
 export * from './tokens.ts';

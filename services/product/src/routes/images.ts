@@ -67,7 +67,7 @@ export function imageRoutes(app: HttpApp, ctx: ProductContext): void {
         .header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
         .header('x-content-type-options', 'nosniff');
       // No body at all: a 304 with a Content-Length would break the proxies in front.
-      if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined as unknown as null);
       return reply.type(image.contentType).send(image.bytes);
     },
   );
