@@ -2,10 +2,12 @@
  * `npm run bench -- gateway`: what the gateway costs, and the cart's read path.
  *
  * account, product, cart and the gateway each in their own process in server mode
- * (PostgreSQL, Redis), the product service with its 50-product demo catalog. Each row
+ * (PostgreSQL, Redis), the product service with a 1,000-product seeded catalog. Each row
  * is a request through the gateway next to the same request sent straight to the
  * service that answers it (the baseline), measured in the same run. The gateway's rate
  * limiter runs on Redis, as in server mode, with a limit high enough not to refuse the load.
+ * Between the two, a bare reverse proxy (bench/baselines/bare-proxy.ts) shows what any
+ * Node proxy hop costs on this machine, before the gateway's own work.
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shop_bench;
  * the database shop_bench_gateway on its server is recreated), BENCH_REDIS_URL (default
@@ -14,6 +16,9 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
   dropDatabase,
@@ -23,6 +28,7 @@ import {
   type Report,
   type Row,
   recreateDatabase,
+  runProcess,
   startProcess,
   stop,
   withDatabase,
@@ -54,6 +60,16 @@ export async function gatewayScenario(): Promise<Report> {
   }
   env.PUBLIC_URL = urls.gateway;
 
+  // A 1,000-product catalog from the seed script (it analyzes after loading).
+  await runProcess(
+    'npx',
+    ['tsx', 'services/product/src/seed/seed-catalog.ts', '--products', '1000'],
+    { DATABASE_URL },
+    {
+      capture: true,
+    },
+  );
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const servers: ChildProcess[] = [];
   try {
     for (const name of SERVICES) {
@@ -62,7 +78,9 @@ export async function gatewayScenario(): Promise<Report> {
           process.execPath,
           ['--import', 'tsx', 'apps/stack/src/service.ts', name],
           env,
-          `${urls[name]}/health/ready`,
+          // The gateway is ready when every service is; order and notification are not run here.
+          `${urls[name]}/health/${name === 'gateway' ? 'live' : 'ready'}`,
+          { logFile: join(logDir, `${name}.log`) },
         ),
       );
     }
@@ -89,7 +107,27 @@ export async function gatewayScenario(): Promise<Report> {
       if (!response.ok) throw new Error(`PUT /api/cart/items/${product.id} answered ${response.status}`);
     }
 
-    const first = items[0]?.id ?? 1;
+    // The least a Node proxy costs, for comparison: bench/baselines/bare-proxy.ts, one per service.
+    const bare: Record<string, string> = {};
+    for (const [name, upstream] of [
+      ['product', urls.product],
+      ['cart', urls.cart],
+    ] as const) {
+      const port = await freePort();
+      bare[upstream] = `http://127.0.0.1:${port}`;
+      servers.push(
+        await startProcess(
+          process.execPath,
+          ['--import', 'tsx', 'bench/baselines/bare-proxy.ts'],
+          { UPSTREAM: upstream, PORT: String(port) },
+          `${bare[upstream]}/health/live`,
+          { logFile: join(logDir, `bare-proxy-${name}.log`) },
+        ),
+      );
+    }
+
+    const first = items[0]?.id;
+    if (first === undefined || items.length < 3) throw new Error('the seeded catalog is empty');
     const endpoints = [
       { name: `GET /api/products/${first}`, path: `/api/products/${first}`, service: urls.product, headers: {} },
       { name: 'GET /api/products (first page)', path: '/api/products', service: urls.product, headers: {} },
@@ -115,10 +153,10 @@ export async function gatewayScenario(): Promise<Report> {
         };
       };
       const through = await measure(`gateway ${endpoint.name}`, urls.gateway);
+      const proxied = await measure('  bare @fastify/http-proxy, nothing else', bare[endpoint.service] ?? '');
       const direct = await measure('  baseline: the service directly', endpoint.service);
-      through.baseline = direct;
-      direct.baseline = direct;
-      rows.push(through, direct);
+      for (const row of [through, proxied, direct]) row.baseline = direct;
+      rows.push(through, proxied, direct);
     }
     return { duration, rows, setting: `${connections} connections, one process per service` };
   } finally {

@@ -55,7 +55,9 @@ export async function registerProxy(app: HttpApp, options: ProxyOptions): Promis
       scope.addHook('onResponse', async (request) => discardRestOfBody(request.raw));
       // The upstream client reads the body through a relay: when it stops early (the
       // service answered first) it ends the relay, not the client's request.
-      scope.addHook('preParsing', async (_request, _reply, payload) => payload.pipe(new PassThrough()));
+      scope.addHook('preParsing', async (request, _reply, payload) =>
+        hasBody(request.headers) ? payload.pipe(new PassThrough()) : payload,
+      );
       await scope.register(httpProxy, {
         upstream: upstream.url,
         prefix: route.prefix,
@@ -137,6 +139,11 @@ function guardBody(body: Readable, service: string): Readable {
     if (!body.readableEnded) body.destroy();
   });
   return body.pipe(relay);
+}
+
+/** Whether a request carries a body (HTTP/1.1: a Content-Length above 0, or chunks). */
+function hasBody(headers: Headers): boolean {
+  return Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
 }
 
 function withoutConnectionHeaders(headers: Headers): Headers {
