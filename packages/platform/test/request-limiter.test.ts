@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions } from '../src/http/request-limiter.ts';
+import { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions } from '../src/rate-limit.ts';
 import { testServers } from '../src/testing/index.ts';
 
 const REQUESTS = 3;

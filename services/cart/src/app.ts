@@ -5,6 +5,7 @@ import {
   createHttpApp,
   type Database,
   type HttpApp,
+  InFlightHandlers,
   type Logger,
   type ReadinessCheck,
   type TokenVerifier,
@@ -70,7 +71,7 @@ export async function buildCartApp(deps: CartDeps): Promise<CartService> {
   });
   cartRoutes(app, context);
 
-  const handlers = new InFlight();
+  const handlers = new InFlightHandlers('cart');
   app.addHook('onClose', async () => {
     await sweeper?.stop();
     await handlers.stop();
@@ -108,31 +109,4 @@ function openStore(
     sweeper: new IdleCartSweeper(carts, clock, config.CART_IDLE_DAYS, deps.sweepIntervalSeconds ?? 3600, deps.logger),
     readiness: { name: 'database', check: storage.database.ping },
   };
-}
-
-/**
- * The bus has no unsubscribe: once the service closes, deliveries are refused (the bus
- * redelivers them later), and close waits for the ones running so the store outlives them.
- */
-class InFlight {
-  private readonly running = new Set<Promise<void>>();
-  private stopping = false;
-
-  track<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-    return async (...args) => {
-      if (this.stopping) throw new Error('the cart service is shutting down');
-      const run = handler(...args);
-      this.running.add(run);
-      try {
-        await run;
-      } finally {
-        this.running.delete(run);
-      }
-    };
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.running]);
-  }
 }

@@ -5,6 +5,7 @@ import {
   createHttpApp,
   type Database,
   type HttpApp,
+  InFlightHandlers,
   type Logger,
   type TokenVerifier,
 } from '@shop/platform';
@@ -60,7 +61,7 @@ export async function buildNotificationApp(deps: NotificationDeps): Promise<Noti
   });
   adminEmailRoutes(app, context);
 
-  const handlers = new InFlight();
+  const handlers = new InFlightHandlers('notification');
   app.addHook('onClose', () => handlers.stop());
   await app.ready();
 
@@ -76,31 +77,4 @@ export async function buildNotificationApp(deps: NotificationDeps): Promise<Noti
     return started;
   };
   return { app, context, start };
-}
-
-/**
- * The bus has no unsubscribe: once the service closes, deliveries are refused (the bus
- * redelivers them later), and close waits for the ones running so the database outlives them.
- */
-class InFlight {
-  private readonly running = new Set<Promise<void>>();
-  private stopping = false;
-
-  track<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-    return async (...args) => {
-      if (this.stopping) throw new Error('the notification service is shutting down');
-      const run = handler(...args);
-      this.running.add(run);
-      try {
-        await run;
-      } finally {
-        this.running.delete(run);
-      }
-    };
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.running]);
-  }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/platform';
+import { type Logger, PeriodicJob } from '@shop/platform';
 import type { Clock, IdleCarts } from '../domain/ports.ts';
 
 const BATCH = 500;
@@ -9,46 +9,21 @@ const DAY_MS = 86_400_000;
  * PostgreSQL carts do not expire by themselves as Redis keys do. Safe with several
  * replicas (the store skips carts another sweep holds).
  */
-export class IdleCartSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(
-    private readonly carts: IdleCarts,
-    private readonly clock: Clock,
-    private readonly idleDays: number,
-    private readonly intervalSeconds: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.sweep(), this.intervalSeconds * 1000);
-    this.timer.unref();
+export class IdleCartSweeper extends PeriodicJob {
+  constructor(carts: IdleCarts, clock: Clock, idleDays: number, intervalSeconds: number, logger: Logger) {
+    super(() => deleteIdle(carts, new Date(clock.now().getTime() - idleDays * DAY_MS), logger), intervalSeconds);
   }
+}
 
-  /** One sweep: deletes idle carts batch by batch until none is left. */
-  sweep(): Promise<void> {
-    this.running ??= this.deleteAll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async deleteAll(): Promise<void> {
-    const cutoff = new Date(this.clock.now().getTime() - this.idleDays * DAY_MS);
-    try {
-      let deleted: number;
-      do {
-        deleted = await this.carts.deleteIdleSince(cutoff, BATCH);
-        if (deleted > 0) this.logger.info({ deleted }, 'idle carts deleted');
-      } while (deleted === BATCH);
-    } catch (error) {
-      this.logger.error({ err: error }, 'idle cart sweep failed; retrying next interval');
-    }
+/** Deletes carts idle since `cutoff`, batch by batch until none is left. */
+async function deleteIdle(carts: IdleCarts, cutoff: Date, logger: Logger): Promise<void> {
+  try {
+    let deleted: number;
+    do {
+      deleted = await carts.deleteIdleSince(cutoff, BATCH);
+      if (deleted > 0) logger.info({ deleted }, 'idle carts deleted');
+    } while (deleted === BATCH);
+  } catch (error) {
+    logger.error({ err: error }, 'idle cart sweep failed; retrying next interval');
   }
 }

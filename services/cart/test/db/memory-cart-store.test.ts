@@ -14,7 +14,7 @@ cartStoreContract('in-memory fake', async () => {
     passTime: async (ms) => {
       nowMs += ms;
     },
-    expireIdle: () => sweeper.sweep(),
+    expireIdle: () => sweeper.runOnce(),
     close: async () => {},
   };
 });

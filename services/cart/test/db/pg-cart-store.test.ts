@@ -30,7 +30,7 @@ for (const target of databaseTargets()) {
     return {
       store,
       passTime: async (ms) => clock.advance(ms),
-      expireIdle: () => sweeper.sweep(),
+      expireIdle: () => sweeper.runOnce(),
       close: cleanup,
     };
   });
@@ -65,7 +65,7 @@ describe.each(databaseTargets())('PgCartStore on $name', (target) => {
     clock.advance((IDLE_DAYS + 1) * DAY_MS);
     await store.setQuantity(5_000, 1, 2, 100);
     const sweeper = new IdleCartSweeper(store, clock, IDLE_DAYS, 3600, logger);
-    await sweeper.sweep();
+    await sweeper.runOnce();
     const [left] = await rows<{ carts: number; lines: number }>(
       sql`select (select count(*)::int from cart.carts) as carts, (select count(*)::int from cart.lines) as lines`,
     );

@@ -64,11 +64,16 @@ export interface OrderStore {
    * Orders whose reservation still needs a call to the product service: a commit after
    * placing, a release after cancelling, that failed or was interrupted.
    */
-  pendingReservations(
-    limit: number,
-  ): Promise<Array<{ id: number; reservationId: string; action: 'commit' | 'release' }>>;
+  pendingReservations(limit: number): Promise<PendingReservation[]>;
   /** Records that the reservation call for `action` went through. */
   reservationSettled(id: number, action: 'commit' | 'release'): Promise<void>;
+}
+
+/** An order whose reservation still needs its commit or release call. */
+export interface PendingReservation {
+  id: number;
+  reservationId: string;
+  action: 'commit' | 'release';
 }
 
 export type OrderEvent =

@@ -217,9 +217,9 @@ describe.runIf(testServers().postgresUrl !== null)('concurrent reservations on P
     offsetMs += 3_600_000; // every one of them is now past its time
     const [commits] = await Promise.all([
       Promise.all(made.map((reservationId) => commitOverHttp(service.app, token(), reservationId))),
-      service.sweeper.sweep(),
+      service.sweeper.runOnce(),
     ]);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     const statuses = await db()
       .select({ id: reservations.id, status: reservations.status })
       .from(reservations)
@@ -236,7 +236,7 @@ describe.runIf(testServers().postgresUrl !== null)('concurrent reservations on P
 
   it('when two stores sweep the same due reservations at once, then each expires once and its stock returns once', async () => {
     const count = 300;
-    await service.sweeper.sweep(); // nothing else is due while the two replicas race
+    await service.sweeper.runOnce(); // nothing else is due while the two replicas race
     const id = await insertProduct(db(), { stock: count, categoryId });
     const dueAt = new Date(clock.now().getTime() - 1_000);
     await insertHeldReservations(db(), { prefix: 'double-sweep-', count, productId: id, expiresAt: dueAt });

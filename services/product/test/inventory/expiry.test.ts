@@ -64,7 +64,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const id = await insertProduct(db(), { stock: 10, categoryId });
     const reservation = await reserveOne(id, 4);
     advance(TTL_SECONDS * 1000 - 1);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     expect(await statusOf(reservation.reservation_id)).toBe('held');
     expect(await stockOf(db(), id)).toBe(6);
   });
@@ -74,7 +74,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const reservation = await reserveOne(id, 4);
     expect(await stockOf(db(), id)).toBe(6);
     advance(TTL_SECONDS * 1000);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     expect(await statusOf(reservation.reservation_id)).toBe('expired');
     expect(await stockOf(db(), id)).toBe(10);
   });
@@ -84,7 +84,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const reservation = await reserveOne(id, 3);
     expect((await commitOverHttp(service.app, token(), reservation.reservation_id)).statusCode).toBe(200);
     advance(TTL_SECONDS * 1000 * 60);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     expect(await statusOf(reservation.reservation_id)).toBe('committed');
     expect(await stockOf(db(), id)).toBe(7);
   });
@@ -93,7 +93,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const id = await insertProduct(db(), { stock: 10, categoryId });
     const reservation = await reserveOne(id, 5);
     advance(TTL_SECONDS * 1000 + 1);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     const commit = await commitOverHttp(service.app, token(), reservation.reservation_id);
     expect(commit.statusCode).toBe(409);
     expect(commit.json().detail).toMatch(/expired/);
@@ -105,7 +105,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const id = await insertProduct(db(), { stock: 10, categoryId });
     const reservation = await reserveOne(id, 5);
     advance(TTL_SECONDS * 1000 + 1);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     expect(await stockOf(db(), id)).toBe(10);
     const release = await releaseOverHttp(service.app, token(), reservation.reservation_id);
     expect(release.statusCode).toBe(200);
@@ -119,7 +119,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     expect((await releaseOverHttp(service.app, token(), reservation.reservation_id)).statusCode).toBe(200);
     expect(await stockOf(db(), id)).toBe(10);
     advance(TTL_SECONDS * 1000 + 1);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     expect(await statusOf(reservation.reservation_id)).toBe('released');
     expect(await stockOf(db(), id)).toBe(10);
   });
@@ -130,8 +130,8 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const second = await reserveOne(id, 3);
     expect(await stockOf(db(), id)).toBe(5);
     advance(TTL_SECONDS * 1000 + 1);
-    await Promise.all([service.sweeper.sweep(), service.sweeper.sweep()]);
-    await service.sweeper.sweep();
+    await Promise.all([service.sweeper.runOnce(), service.sweeper.runOnce()]);
+    await service.sweeper.runOnce();
     expect(await statusOf(first.reservation_id)).toBe('expired');
     expect(await statusOf(second.reservation_id)).toBe('expired');
     expect(await stockOf(db(), id)).toBe(10);
@@ -143,7 +143,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     const first = await reserveOverHttp(service.app, token(), orderRef, [{ product_id: id, quantity: 2 }]);
     expect(first.statusCode).toBe(201);
     advance(TTL_SECONDS * 1000 + 1);
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
     const again = await reserveOverHttp(service.app, token(), orderRef, [{ product_id: id, quantity: 2 }]);
     expect(again.statusCode).toBe(200);
     expect(again.json().reservation_id).toBe(first.json().reservation_id);
@@ -183,7 +183,7 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     expect(await stockOf(db(), id)).toBe(1_000 - count);
     expect(await stockOf(db(), other)).toBe(995);
 
-    await service.sweeper.sweep();
+    await service.sweeper.runOnce();
 
     const counts = await db()
       .select({ status: reservations.status, n: sql<number>`count(*)::int` })
