@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@shop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeholderPng } from '../../../services/product/src/seed/placeholder-image.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -142,6 +145,53 @@ describe('npm start (embedded mode)', () => {
     } finally {
       again.child.kill('SIGTERM');
       await again.exited;
+    }
+  }, 120_000);
+
+  it('when it is stopped while an upload streams in through the gateway, then the upload completes, it exits 0, and the image is there after a restart', async () => {
+    const running = startStack(env);
+    let restarted: ReturnType<typeof startStack> | undefined;
+    try {
+      await waitFor(`${base}/health/ready`);
+      const login = await fetch(`${base}/api/auth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', username: 'admin@example.com', password: 'admin12345' }),
+      });
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      const products = (await (await fetch(`${base}/api/products?limit=1`)).json()) as { items: Array<{ id: number }> };
+      const id = products.items[0]?.id;
+      const png = placeholderPng({ seed: 'shutdown', hue: 200, size: 512 });
+
+      // Half the image now, SIGTERM, the other half after: the request is in flight throughout.
+      const upload = request(`${base}/api/products/${id}/image`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'content-length': png.length },
+      });
+      const answered = new Promise<number>((resolve, reject) => {
+        upload.on('response', (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
+        upload.on('error', reject);
+      });
+      upload.write(png.subarray(0, png.length / 2));
+      await sleep(300);
+      running.child.kill('SIGTERM');
+      await sleep(500);
+      upload.end(png.subarray(png.length / 2));
+      expect(await answered).toBe(200);
+      expect(await running.exited).toBe(0);
+
+      restarted = startStack(env);
+      await waitFor(`${base}/health/ready`);
+      const { image_url } = (await (await fetch(`${base}/api/products/${id}`)).json()) as { image_url: string };
+      const stored = Buffer.from(await (await fetch(`${base}${image_url}`)).arrayBuffer());
+      expect(stored.equals(png)).toBe(true);
+    } finally {
+      running.child.kill('SIGTERM');
+      restarted?.child.kill('SIGTERM');
+      await running.exited;
+      await restarted?.exited;
     }
   }, 120_000);
 });
