@@ -235,6 +235,12 @@ describe('createHttpApp', () => {
       expect(body.detail).not.toContain('x=1');
     });
 
+    it('when the URL cannot be decoded, then 400 problem+json', async () => {
+      for (const url of ['/widgets/%', '/widgets/%zz', '/%E0%A4%A']) {
+        expectProblem(await app.inject({ method: 'GET', url }), 400);
+      }
+    });
+
     it('when a route is called with OPTIONS, then the answer is not a 5xx', async () => {
       for (const url of ['/widgets', '/nowhere', '/health/live']) {
         const response = await app.inject({ method: 'OPTIONS', url });

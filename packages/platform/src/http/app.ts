@@ -55,6 +55,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     routerOptions: { maxParamLength: 200 },
     trustProxy: options.trustProxy ?? false,
+    // A URL Fastify cannot decode (`/api/products/%`) is a 400 problem like any other.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON and forms only; a route that takes other bytes (images) adds its own parser.
