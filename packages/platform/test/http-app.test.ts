@@ -1,9 +1,10 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../src/errors.ts';
 import { createHttpApp, type HttpApp, ONE_MIB } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
+import { expectProblem } from '../src/testing/problem.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET_MESSAGE = 'SELECT * FROM secret WHERE password = $1';
@@ -45,22 +46,6 @@ async function buildApp(readiness: Parameters<typeof createHttpApp>[0]['readines
   });
   await app.ready();
   return app;
-}
-
-function expectProblem(response: LightMyRequestResponse, status: number) {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail).toBe('string');
-  expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
-  return body as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: Array<Record<string, unknown>>;
-  };
 }
 
 const validWidget = { name: 'bolt', count: 3, size: { width: 2, height: 4 } };

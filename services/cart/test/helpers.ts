@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cloudEvent, createLogger, InProcessBus, ServiceClient } from '@shop/platform';
-import { databaseTargets, testServers } from '@shop/platform/testing';
+import { databaseTargets, switchableServer, testServers } from '@shop/platform/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
@@ -95,7 +95,7 @@ export async function buildTestCart(
   });
   await cart.start();
   const category = await createCategory(product.app, product.tokens.admin, `Cart ${port}`);
-  let listening = true;
+  const productServer = switchableServer(product.app.server);
 
   const adminCall = async (method: 'PATCH' | 'DELETE', id: number, payload?: object) => {
     const response = await product.app.inject({
@@ -126,34 +126,14 @@ export async function buildTestCart(
       }),
     patchProduct: (id, changes) => adminCall('PATCH', id, changes),
     archiveProduct: (id) => adminCall('DELETE', id),
-    stopProduct: async () => {
-      if (!listening) return;
-      listening = false;
-      const server = product.app.server;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-    startProduct: async () => {
-      if (listening) return;
-      await new Promise<void>((resolve, reject) => {
-        product.app.server.once('error', reject);
-        product.app.server.listen(port, '127.0.0.1', () => {
-          product.app.server.off('error', reject);
-          resolve();
-        });
-      });
-      listening = true;
-    },
+    stopProduct: () => productServer.stop(),
+    startProduct: () => productServer.start(),
     close: async () => {
       await bus.close();
       await cart.app.close();
       await http.close();
       await storage.close();
-      if (!listening) {
-        // Fastify closes its server itself and expects it to be listening.
-        await new Promise<void>((resolve) => product.app.server.listen(port, '127.0.0.1', () => resolve()));
-      }
+      await productServer.restore();
       await product.close();
     },
   };
@@ -219,22 +199,7 @@ export async function cartOf(shop: TestCart, token: string): Promise<CartView> {
   return expectCart(await getCart(shop, token));
 }
 
-/** Asserts an RFC 9457 problem with `status`, returns its body. */
-export function expectProblem(response: LightMyRequestResponse, status: number) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail).toBe('string');
-  expect(response.body).not.toMatch(/\bat .+\.ts:\d+|node_modules|select "|insert into "|ERR_|ECONNREFUSED/i);
-  return body as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: Array<Record<string, unknown>>;
-  };
-}
+export { expectProblem } from '@shop/platform/testing';
 
 /** An `order.placed` event as the order service publishes it. */
 export function orderPlaced(

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Database, type HttpApp, ServiceClient } from '@shop/platform';
-import type { DatabaseTarget } from '@shop/platform/testing';
+import { type DatabaseTarget, switchableServer } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -72,7 +72,7 @@ export async function buildTestShop(
     timing: { keyLeaseMs: options.keyLeaseMs },
   });
   const category = await createCategory(product.app, product.tokens.admin, `Orders ${port}`);
-  let listening = true;
+  const productServer = switchableServer(product.app.server);
 
   return {
     order: { ...order, database },
@@ -96,33 +96,13 @@ export async function buildTestShop(
       if (response.statusCode !== 200) throw new Error(`product ${productId}: ${response.statusCode}`);
       return response.json().stock;
     },
-    stopProduct: async () => {
-      if (!listening) return;
-      listening = false;
-      const server = product.app.server;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-    startProduct: async () => {
-      if (listening) return;
-      await new Promise<void>((resolve, reject) => {
-        product.app.server.once('error', reject);
-        product.app.server.listen(port, '127.0.0.1', () => {
-          product.app.server.off('error', reject);
-          resolve();
-        });
-      });
-      listening = true;
-    },
+    stopProduct: () => productServer.stop(),
+    startProduct: () => productServer.start(),
     close: async () => {
       await order.app.close();
       await http.close();
       await cleanup();
-      if (!listening) {
-        // Fastify closes its server itself and expects it to be listening.
-        await new Promise<void>((resolve) => product.app.server.listen(port, '127.0.0.1', () => resolve()));
-      }
+      await productServer.restore();
       await product.close();
     },
   };
@@ -154,22 +134,7 @@ export async function placed(
   return response.json();
 }
 
-/** Asserts an RFC 9457 problem with `status`, returns its body. */
-export function expectProblem(response: LightMyRequestResponse, status: number) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail).toBe('string');
-  expect(response.body).not.toMatch(/\bat .+\.ts:\d+|node_modules|select "|insert into "|update "/i);
-  return body as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: Array<Record<string, unknown>>;
-  };
-}
+export { expectProblem } from '@shop/platform/testing';
 
 /** Rows of a query on the order service's database. */
 export async function rows<T>(database: Database, query: ReturnType<typeof sql>): Promise<T[]> {

@@ -90,4 +90,6 @@ export function databaseTargets(): DatabaseTarget[] {
   return testServers().postgresUrl ? [pgliteTarget, postgresTarget] : [pgliteTarget];
 }
 export * from './ports.ts';
+export * from './problem.ts';
+export * from './switchable-server.ts';
 export * from './tokens.ts';

@@ -24,16 +24,7 @@ export async function queryRows<T = Record<string, unknown>>(account: TestAccoun
   return result.rows;
 }
 
-/** Asserts an RFC 9457 problem response with `status` and returns its body. */
-export function expectProblem(response: LightMyRequestResponse, status: number) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail).toBe('string');
-  expect(response.body).not.toMatch(/\bat .+\.(ts|js):\d+|select |insert into |update account/i);
-  return body as { type: string; title: string; status: number; detail: string; errors?: FieldError[] };
-}
+export { expectProblem } from '@shop/platform/testing';
 
 export interface FieldError {
   field: string;

@@ -38,23 +38,7 @@ export const PRODUCT_FIELDS = [
   'updated_at',
 ];
 
-/** Asserts an RFC 9457 problem with `status`, returns its body. */
-export function expectProblem(response: LightMyRequestResponse, status: number) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail).toBe('string');
-  // Never a stack trace, never SQL.
-  expect(response.body).not.toMatch(/\bat .+\.ts:\d+|node_modules|select "|insert into "|update "/i);
-  return body as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: Array<Record<string, unknown>>;
-  };
-}
+export { expectProblem } from '@shop/platform/testing';
 
 /** The ids of a list response, in order. */
 export const ids = (response: LightMyRequestResponse): number[] =>
