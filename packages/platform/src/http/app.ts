@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
 import { runWithTrace } from '../trace.ts';
+import { answerClientError } from './client-error.ts';
 import { closeConnectionsWhenDone } from './closing-connections.ts';
 import { type ReadinessCheck, registerHealth } from './health.ts';
 import { registerMetrics } from './metrics.ts';
@@ -57,6 +58,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     trustProxy: options.trustProxy ?? false,
     // A URL Fastify cannot decode (`/api/products/%`) is a 400 problem like any other.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON and forms only; a route that takes other bytes (images) adds its own parser.
