@@ -19,6 +19,7 @@ export * from './messaging/outbox-relay.ts';
 export * from './messaging/rabbitmq-bus.ts';
 export * from './ports.ts';
 export * from './rate-limit.ts';
+export * from './redis.ts';
 export * from './runtime.ts';
 export * from './shutdown.ts';
 export * from './trace.ts';

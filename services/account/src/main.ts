@@ -1,12 +1,12 @@
 import {
   createLogger,
   listen,
+  openRedis,
   openServiceDatabase,
   runWhenMain,
   type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
-import { Redis } from 'ioredis';
 import { type AccountService, buildAccountApp, MIGRATIONS_FOLDER } from './app.ts';
 import { type AccountConfig, loadAccountConfig } from './config.ts';
 
@@ -34,15 +34,13 @@ export async function startAccount(options: ServiceStartOptions = {}): Promise<R
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
-  const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    : undefined;
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
+  // Login limits fail over to memory at once while Redis is away.
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger, { failFast: true }) : undefined;
   const { bus, close: closeBus } = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
   const close = async () => {
     await closeBus();
     await storage.close();
-    await redis?.quit().catch(() => undefined);
+    await redis?.close();
   };
 
   try {
@@ -52,7 +50,7 @@ export async function startAccount(options: ServiceStartOptions = {}): Promise<R
       config,
       database: storage.database,
       logger,
-      redis,
+      redis: redis?.redis,
       bus,
       admin: adminPassword ? { email: config.ADMIN_EMAIL, password: adminPassword } : undefined,
     });

@@ -3,13 +3,13 @@ import {
   createLogger,
   type Logger,
   listen,
+  openRedis,
   openServiceDatabase,
   runWhenMain,
   ServiceClient,
   type ServiceStartOptions,
   serviceBus,
 } from '@shop/platform';
-import { Redis } from 'ioredis';
 import { buildCartApp, type CartService, type CartStorage, MIGRATIONS_FOLDER } from './app.ts';
 import { HttpProductCatalog } from './clients/product-client.ts';
 import { type CartConfig, loadCartConfig } from './config.ts';
@@ -80,12 +80,7 @@ async function openStorage(
 ): Promise<{ storage: CartStorage; close(): Promise<void> }> {
   if (config.REDIS_URL) {
     // Commands fail within the deadline while Redis is away (503), and the client reconnects by itself.
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: config.UPSTREAM_TIMEOUT_MS });
-    redis.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
-    const close = async () => {
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    };
+    const { redis, close } = openRedis(config.REDIS_URL, logger, { commandTimeoutMs: config.UPSTREAM_TIMEOUT_MS });
     return { storage: { redis, keyPrefix: config.CART_REDIS_PREFIX }, close };
   }
   const opened = await openServiceDatabase({

@@ -1,5 +1,4 @@
-import { createLogger, type Logger, listen, runWhenMain } from '@shop/platform';
-import { Redis } from 'ioredis';
+import { createLogger, type Logger, listen, openRedis, runWhenMain } from '@shop/platform';
 import { buildGatewayApp } from './app.ts';
 import { type GatewayConfig, loadGatewayConfig } from './config.ts';
 import { resolveWebDir } from './web.ts';
@@ -20,43 +19,25 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const config = loadGatewayConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'gateway', level: config.LOG_LEVEL });
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+  // Rate limits fail over to memory at once while Redis is away.
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger, { failFast: true }) : undefined;
   const webDir = resolveWebDir(config.WEB_DIR);
   if (!webDir) logger.info('no built web app (WEB_DIR): GET / names the API and /docs');
   try {
-    const { app } = await buildGatewayApp({ config, logger, redis, webDir });
+    const { app } = await buildGatewayApp({ config, logger, redis: redis?.redis, webDir });
     const url = await listen(app, { host: config.HOST, port: config.PORT, service: 'gateway' });
     return {
       config,
       url,
       close: async () => {
         await app.close();
-        await redis?.quit().catch(() => redis.disconnect());
+        await redis?.close();
       },
     };
   } catch (error) {
-    redis?.disconnect();
+    await redis?.close();
     throw error;
   }
-}
-
-/**
- * Redis for the rate limit: commands fail at once while it is down (the limiter then
- * counts in memory), and an outage is logged once, not on every reconnect attempt.
- */
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  let down = false;
-  redis.on('error', (error) => {
-    if (down) return;
-    down = true;
-    logger.warn({ err: error }, 'redis unreachable: rate limits counted in memory until it is back');
-  });
-  redis.on('ready', () => {
-    if (down) logger.info('redis reachable again: rate limits shared');
-    down = false;
-  });
-  return redis;
 }
 
 runWhenMain(import.meta.url, 'gateway', startGateway);
