@@ -58,7 +58,9 @@ export function describeConfig(schema: TSchema): Array<{ name: string; default: 
 
 /**
  * The settings every service has, for its config schema to spread: where it listens,
- * its public URL (the token issuer), its database, its bus and its log level.
+ * its public URL (the token issuer), its database, its bus, its log level and where its
+ * traces go (read before the service starts, by telemetry/settings.ts: listed here for the
+ * documentation and the `<SERVICE>_` prefix they share with the rest).
  */
 export function serviceConfigFields(port: number) {
   return {
@@ -79,6 +81,13 @@ export function serviceConfigFields(port: number) {
       default: '',
       description: 'PostgreSQL URL (server mode). Empty: the embedded PGlite database under DATA_DIR.',
     }),
+    DATABASE_POOL_SIZE: Type.Integer({
+      default: 10,
+      minimum: 1,
+      maximum: 1000,
+      description:
+        'Most PostgreSQL connections one service process holds (server mode). Replicas × this, summed over services, must stay under the server’s max_connections.',
+    }),
     DATA_DIR: Type.String({ default: './data', description: 'Where embedded mode keeps its data.' }),
     AMQP_URL: Type.String({
       default: '',
@@ -87,6 +96,22 @@ export function serviceConfigFields(port: number) {
     LOG_LEVEL: Type.String({
       default: 'info',
       description: 'pino log level: fatal, error, warn, info, debug, trace, silent.',
+    }),
+    OTEL_EXPORTER_OTLP_ENDPOINT: Type.String({
+      default: '',
+      description:
+        'OpenTelemetry collector (OTLP/HTTP) the service sends its traces to, e.g. http://otel-collector:4318 (traces go to its /v1/traces). Empty: no tracing, and none of its cost.',
+    }),
+    OTEL_SERVICE_NAME: Type.String({
+      default: '',
+      description:
+        'The service.name traces carry. Empty: the service name (account, product, …; shop for npm start, where one process runs them all).',
+    }),
+    REQUEST_TIMEOUT_MS: Type.Integer({
+      default: 60_000,
+      minimum: 1_000,
+      description:
+        'Longest time a client may take to send a whole request (headers and body); past it, 408 and the connection closes.',
     }),
   };
 }

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { type Database, openPglite, openPostgres, openSharedPglite, type SharedPglite } from './db/database.ts';
-import type { HttpApp } from './http/app.ts';
+import { type HttpApp, headersTimeoutFor } from './http/app.ts';
 import { createJwksTokenVerifier, type TokenVerifier } from './http/auth.ts';
+import { RevocationFeed } from './http/revocation-feed.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Bus } from './messaging/bus.ts';
 import { RabbitMqBus } from './messaging/rabbitmq-bus.ts';
@@ -18,12 +19,19 @@ export async function openServiceDatabase(options: {
   service: string;
   migrationsFolder: string;
   databaseUrl: string;
+  /** Most connections the PostgreSQL pool holds (server mode). */
+  poolSize?: number;
   dataDir: string;
   pglite?: PGlite;
 }): Promise<{ database: Database; close(): Promise<void> }> {
   const { service, migrationsFolder } = options;
   if (options.databaseUrl) {
-    const database = await openPostgres({ service, migrationsFolder, url: options.databaseUrl });
+    const database = await openPostgres({
+      service,
+      migrationsFolder,
+      url: options.databaseUrl,
+      poolSize: options.poolSize,
+    });
     return { database, close: () => database.close() };
   }
   let own: SharedPglite | undefined;
@@ -54,19 +62,36 @@ export interface ServiceStartOptions {
   bus?: Bus;
 }
 
-/** Checks access tokens against the account service's JWKS, issued by the shop's public URL. */
-export function accountTokenVerifier(config: { ACCOUNT_URL: string; PUBLIC_URL: string }): TokenVerifier {
-  return createJwksTokenVerifier({
+/**
+ * A service's token guard: access tokens checked against the account service's JWKS,
+ * issued by the shop's public URL, and refused once their user's sessions are revoked
+ * (the feed: start it once the bus is up, stop it at close).
+ */
+export function accountTokenGuard(
+  config: { ACCOUNT_URL: string; PUBLIC_URL: string },
+  options: { bus: Bus | undefined; logger: Logger },
+): { verifier: TokenVerifier; revocations: RevocationFeed } {
+  const revocations = new RevocationFeed({ accountUrl: config.ACCOUNT_URL, bus: options.bus, logger: options.logger });
+  const verifier = createJwksTokenVerifier({
     jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNT_URL).toString(),
     issuer: config.PUBLIC_URL.replace(/\/+$/, ''),
+    revocations: revocations.list,
   });
+  return { verifier, revocations };
 }
 
 /**
  * Listens, or closes the app and fails with a message a person can act on
  * ("port 8001 is already in use ...").
  */
-export async function listen(app: HttpApp, options: { host: string; port: number; service: string }): Promise<string> {
+export async function listen(
+  app: HttpApp,
+  options: { host: string; port: number; service: string; requestTimeoutMs?: number },
+): Promise<string> {
+  if (options.requestTimeoutMs !== undefined) {
+    app.server.requestTimeout = options.requestTimeoutMs;
+    app.server.headersTimeout = headersTimeoutFor(options.requestTimeoutMs);
+  }
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

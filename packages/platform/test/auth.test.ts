@@ -19,9 +19,11 @@ import {
   InvalidTokenError,
   type Principal,
 } from '../src/http/auth.ts';
+import { RevocationList } from '../src/http/revocations.ts';
 import { createLogger } from '../src/logger.ts';
 
 const ISSUER = 'http://localhost:8080';
+const AUDIENCE = 'http://localhost:8080/api';
 
 interface SigningKey {
   kid: string;
@@ -38,15 +40,24 @@ async function signingKey(kid: string): Promise<SigningKey> {
 async function token(
   key: SigningKey,
   claims: JWTPayload = {},
-  options: { issuer?: string; expiresAt?: number; issuedAt?: number; subject?: string | null } = {},
+  options: {
+    issuer?: string;
+    audience?: string | null;
+    typ?: string | null;
+    expiresAt?: number | null;
+    issuedAt?: number | null;
+    subject?: string | null;
+  } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
+  const typ = options.typ === null ? {} : { typ: options.typ ?? 'at+jwt' };
   const jwt = new SignJWT({ email: 'ada@example.com', role: 'customer', scope: 'orders:read cart:write', ...claims })
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, ...typ })
     .setIssuer(options.issuer ?? ISSUER)
-    .setIssuedAt(options.issuedAt ?? now)
-    .setExpirationTime(options.expiresAt ?? now + 900)
     .setJti(crypto.randomUUID());
+  if (options.audience !== null) jwt.setAudience(options.audience ?? AUDIENCE);
+  if (options.issuedAt !== null) jwt.setIssuedAt(options.issuedAt ?? now);
+  if (options.expiresAt !== null) jwt.setExpirationTime(options.expiresAt ?? now + 900);
   if (options.subject !== null) jwt.setSubject(options.subject ?? '42');
   return jwt.sign(key.privateKey);
 }
@@ -151,6 +162,50 @@ describe('createTokenVerifier with createAuth', () => {
     expect401(response, true);
   });
 
+  it('when the token is for another audience or names none, then 401', async () => {
+    for (const audience of ['https://other.example/api', null]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/orders',
+        headers: bearer(await token(key, {}, { audience })),
+      });
+      expect401(response, true);
+    }
+  });
+
+  it('when the token is not typed at+jwt (an ID token, or no typ), then 401', async () => {
+    for (const typ of ['JWT', null]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/orders',
+        headers: bearer(await token(key, {}, { typ })),
+      });
+      expect401(response, true);
+    }
+    const mediaType = await token(key, {}, { typ: 'application/at+jwt' });
+    expect((await app.inject({ method: 'GET', url: '/orders', headers: bearer(mediaType) })).statusCode).toBe(200);
+  });
+
+  it('when the token has no exp or no iat, then 401', async () => {
+    for (const missing of [{ expiresAt: null }, { issuedAt: null }]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/orders',
+        headers: bearer(await token(key, {}, missing)),
+      });
+      expect401(response, true);
+    }
+  });
+
+  it('when the token says it was issued beyond the clock skew in the future, then 401; within it, 200', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const ahead = await token(key, {}, { issuedAt: now + 3600, expiresAt: now + 4500 });
+    const body = expect401(await app.inject({ method: 'GET', url: '/orders', headers: bearer(ahead) }), true);
+    expect(body.detail).toMatch(/future/);
+    const slightlyAhead = await token(key, {}, { issuedAt: now + 5 });
+    expect((await app.inject({ method: 'GET', url: '/orders', headers: bearer(slightlyAhead) })).statusCode).toBe(200);
+  });
+
   it('when a valid token lacks the scope, then 403 with error="insufficient_scope"', async () => {
     const limited = await token(key, { scope: 'cart:write' });
     const response = await app.inject({ method: 'GET', url: '/orders', headers: bearer(limited) });
@@ -205,13 +260,37 @@ describe('createTokenVerifier with createAuth', () => {
 });
 
 describe('createTokenVerifier', () => {
+  it('when the user’s sessions are revoked, then tokens issued before are refused, even once cached, and later ones pass', async () => {
+    const key = await signingKey('key-r');
+    const revocations = new RevocationList();
+    const verify = createTokenVerifier(createLocalJWKSet({ keys: [key.publicJwk] }), ISSUER, { revocations });
+    const now = Math.floor(Date.now() / 1000);
+    const earlier = await token(key, {}, { subject: '7', issuedAt: now - 10 });
+    const otherUser = await token(key, {}, { subject: '8', issuedAt: now - 10 });
+    const service = await token(key, { client_id: '7' }, { subject: '7', issuedAt: now - 10 });
+    await expect(verify(earlier)).resolves.toMatchObject({ subject: '7', issuedAt: now - 10 });
+
+    revocations.revoke(7, new Date((now - 5) * 1000));
+    await expect(verify(earlier)).rejects.toThrow(/revoked/);
+    await expect(verify(otherUser)).resolves.toMatchObject({ subject: '8' });
+    await expect(verify(service)).resolves.toMatchObject({ clientId: '7' });
+    const later = await token(key, {}, { subject: '7', issuedAt: now - 5 });
+    await expect(verify(later)).resolves.toMatchObject({ subject: '7' });
+
+    // An older revocation arriving late does not undo a newer one.
+    revocations.revoke(7, new Date((now - 60) * 1000));
+    await expect(verify(earlier)).rejects.toThrow(/revoked/);
+  });
+
   it('when the token is signed with an algorithm outside the allowed list, then InvalidTokenError', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: 'rsa', alg: 'RS256' };
     const verify = createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), ISSUER);
     const rsaToken = await new SignJWT({ scope: 'x' })
-      .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa', typ: 'at+jwt' })
       .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
       .setSubject('1')
       .setExpirationTime('5m')
       .sign(privateKey);

@@ -110,6 +110,27 @@ describe.each(databaseTargets())('database on $name', (target) => {
     expect(row?.createdAt).toBeInstanceOf(Date);
   });
 
+  it('when the outbox is typed by a payload map, then it writes what the map allows, and nothing else compiles', async () => {
+    const writer = new Outbox<{ 'widget.created': { name: string; price_cents: number } }>(outbox, `/${SERVICE}`);
+    const event = await database.db.transaction(async (tx) => {
+      const added = await writer.add(tx, 'widget.created', { name: 'cog', price_cents: 90 });
+      const rejected = async () => {
+        // @ts-expect-error a type the map does not hold
+        await writer.add(tx, 'widget.sold', { name: 'cog', price_cents: 90 });
+        // @ts-expect-error a field missing
+        await writer.add(tx, 'widget.created', { name: 'cog' });
+        // @ts-expect-error a field of the wrong type
+        await writer.add(tx, 'widget.created', { name: 'cog', price_cents: '90' });
+      };
+      expect(rejected).toBeTypeOf('function');
+      return added;
+    });
+    const data: { name: string; price_cents: number } = event.data;
+    expect(data).toEqual({ name: 'cog', price_cents: 90 });
+    const [row] = await database.db.select().from(outbox).where(eq(outbox.eventId, event.id));
+    expect(row?.event).toEqual(event);
+  });
+
   it('when events are added one after another, then their ids grow in order', async () => {
     const writer = new Outbox(outbox, `/${SERVICE}`);
     const first = await database.db.transaction((tx) => writer.add(tx, 'widget.a', { n: 1 }));

@@ -2,7 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../src/errors.ts';
-import { createHttpApp, type HttpApp, ONE_MIB } from '../src/http/app.ts';
+import { acceptFormBodies, createHttpApp, type HttpApp, ONE_MIB } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { expectProblem } from '../src/testing/problem.ts';
 
@@ -37,6 +37,15 @@ async function buildApp(readiness: Parameters<typeof createHttpApp>[0]['readines
     limit_type: typeof request.query.limit,
     min_price_cents: request.query.min_price_cents ?? null,
   }));
+  await app.register(async (scope) => {
+    await acceptFormBodies(scope as HttpApp);
+    scope.post('/form', async (request) => request.body);
+  });
+  app.get(
+    '/items/:id',
+    { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }) } },
+    async (request) => ({ id: request.params.id, type: typeof request.params.id }),
+  );
   app.get('/boom', async () => {
     throw new Error(SECRET_MESSAGE);
   });
@@ -148,6 +157,20 @@ describe('createHttpApp', () => {
       expectProblem(response, 415);
     });
 
+    it('when a JSON route gets a form, then 415 problem+json; a route that accepts forms parses it', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/widgets',
+        headers: form,
+        payload: 'name=bolt&count=3',
+      });
+      expectProblem(refused, 415);
+      const accepted = await app.inject({ method: 'POST', url: '/form', headers: form, payload: 'name=bolt&count=3' });
+      expect(accepted.statusCode).toBe(200);
+      expect(accepted.json()).toEqual({ name: 'bolt', count: '3' });
+    });
+
     it('when the body is larger than 1 MiB, then 413 problem+json', async () => {
       const payload = JSON.stringify({ ...validWidget, name: 'x'.repeat(ONE_MIB + 10) });
       const response = await app.inject({
@@ -209,6 +232,32 @@ describe('createHttpApp', () => {
         const body = expectProblem(await app.inject({ method: 'GET', url }), 400);
         expect(body.errors?.map((error) => error.field)).toContain('limit');
       }
+    });
+  });
+
+  describe('numbers in paths and query strings', () => {
+    it.each(['0x10', '+16', '016', '16.0', '16e0', '1.6e1', ' 16', '0b10', '١٦'])(
+      'when a path id is written %j, then 400 naming it, not item 16',
+      async (written) => {
+        const body = expectProblem(
+          await app.inject({ method: 'GET', url: `/items/${encodeURIComponent(written)}` }),
+          400,
+        );
+        expect(body.errors?.map((error) => error.field)).toEqual(['id']);
+      },
+    );
+
+    it('when a path id is plain decimal, then it arrives as that number', async () => {
+      const response = await app.inject({ method: 'GET', url: '/items/16' });
+      expect(response.json()).toEqual({ id: 16, type: 'number' });
+    });
+
+    it('when a query number is not plain decimal, then 400; plain decimal passes', async () => {
+      for (const url of ['/widgets?limit=0x10', '/widgets?min_price_cents=1e3', '/widgets?limit=07']) {
+        expectProblem(await app.inject({ method: 'GET', url }), 400);
+      }
+      const response = await app.inject({ method: 'GET', url: '/widgets?limit=10&min_price_cents=0' });
+      expect(response.json()).toMatchObject({ limit: 10, min_price_cents: 0 });
     });
   });
 

@@ -1,17 +1,34 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
+import { PgListener } from './pg-listener.ts';
 
 /** A Drizzle database or transaction: both run queries the same way. */
 // biome-ignore lint/suspicious/noExplicitAny: Drizzle's schema generic is open by design.
 export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+/**
+ * The rows of one raw statement, as the driver gives them (snake_case columns; int8 as a
+ * string; timestamps as strings or Dates, so read them with `new Date()`). For a hot path
+ * where one hand-written statement replaces several round trips. With a `name`, the
+ * statement is prepared on each connection the first time it runs there, then only bound
+ * and executed (PostgreSQL parses and plans it once): the same name must always come with
+ * the same SQL text, the values alone differing.
+ */
+export async function queryRows<T>(db: Db, query: SQL, name?: string): Promise<T[]> {
+  if (name === undefined) return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
+  return ((await prepared.execute()) as { rows: T[] }).rows;
+}
+
+const dialect = new PgDialect();
 
 export interface Database {
   readonly db: Db;
@@ -26,7 +43,16 @@ export interface Database {
    * one process in PGlite). Lost when the holder's connection drops.
    */
   leadership(name: string): Leadership;
+  /**
+   * Calls `onNotify` for each notification on `channel` (a lowercase identifier) that a
+   * committed transaction sent, until the returned function is called. Best effort: in
+   * PostgreSQL the listening connection reconnects after it drops, and what was sent
+   * meanwhile is lost, so a listener also polls.
+   */
+  listen(channel: string, onNotify: () => void): Promise<Unlisten>;
 }
+
+export type Unlisten = () => Promise<void>;
 
 export interface Leadership {
   /** Takes the lead if free; true while this process holds it. */
@@ -61,6 +87,7 @@ export async function openPostgres(options: MigrationOptions & { url: string; po
   });
   const db = drizzlePg({ client: pool });
   const leaderships: PgLeadership[] = [];
+  const listeners = new Set<PgListener>();
   let closed = false;
   return {
     db,
@@ -71,12 +98,23 @@ export async function openPostgres(options: MigrationOptions & { url: string; po
     close: async () => {
       closed = true;
       await Promise.all(leaderships.map((leadership) => leadership.release()));
+      await Promise.all([...listeners].map((listener) => listener.close()));
       await pool.end();
     },
     leadership: (name) => {
       const leadership = new PgLeadership(options.url, `${options.service}:${name}`, () => closed);
       leaderships.push(leadership);
       return leadership;
+    },
+    listen: async (channel, onNotify) => {
+      if (closed) throw new Error('the database handle is closed');
+      const listener = new PgListener(options.url, channel, onNotify);
+      listeners.add(listener);
+      await listener.open();
+      return async () => {
+        listeners.delete(listener);
+        await listener.close();
+      };
     },
   };
 }
@@ -166,6 +204,14 @@ export async function openPglite(options: MigrationOptions & { client: PGlite })
     close: async () => {},
     // One process owns a PGlite database, so it always leads.
     leadership: () => ({ acquire: async () => true, release: async () => {} }),
+    // The one connection every service shares: it hears each notification once per listener.
+    listen: async (channel, onNotify) => {
+      const unlisten = await options.client.listen(channel, () => onNotify());
+      return async () => {
+        // Closing the shared database at shutdown drops every listener with it.
+        if (!options.client.closed) await unlisten();
+      };
+    },
   };
 }
 
@@ -182,26 +228,64 @@ export interface SharedPglite {
  */
 export async function openSharedPglite(dataDir: string): Promise<SharedPglite> {
   mkdirSync(dataDir, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, realpath: false });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new Error(`Another process is using the data directory ${dataDir}. Is the shop already running?`);
-    }
-    throw error;
-  }
+  const release = await lockDataDir(dataDir);
+  const pidFile = `${dataDir}.pid`;
+  writeFileSync(pidFile, String(process.pid));
+  const unlock = async () => {
+    rmSync(pidFile, { force: true });
+    await release();
+  };
   try {
     const client = await PGlite.create({ dataDir });
     return {
       client,
       close: async () => {
         await client.close();
-        await release();
+        await unlock();
       },
     };
   } catch (error) {
-    await release();
+    await unlock();
     throw error;
   }
 }
+
+/**
+ * Locks the data directory for this process. A lock whose holder is gone (killed, so it
+ * could not unlock) is taken over at once when its pid file names a process that no
+ * longer exists; otherwise the lock goes stale 15 s after its holder stopped renewing it.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lock = () => lockfile.lock(dataDir, { stale: 15_000, update: 5_000, realpath: false });
+  try {
+    return await lock();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    if (holderIsGone(`${dataDir}.pid`)) {
+      rmSync(`${dataDir}.lock`, { recursive: true, force: true });
+      return lock().catch(() => {
+        throw dataDirInUse(dataDir);
+      });
+    }
+    throw dataDirInUse(dataDir);
+  }
+}
+
+function holderIsGone(pidFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+const dataDirInUse = (dataDir: string) =>
+  new Error(`Another process is using the data directory ${dataDir}. Is the shop already running?`);

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, errors as jo
 import { LRUCache } from 'lru-cache';
 import { DomainError } from '../errors.ts';
 import { HttpProblem } from './problem.ts';
+import type { RevocationList } from './revocations.ts';
 
 /** Who is calling, as proven by a verified access token. */
 export interface Principal {
@@ -17,6 +18,8 @@ export interface Principal {
   token: string;
   /** The token's `exp`, in seconds since the epoch. */
   expiresAt: number;
+  /** The token's `iat`, in seconds since the epoch: a revocation refuses tokens issued before it. */
+  issuedAt: number;
 }
 
 /** Verifies an access token; rejects with InvalidTokenError. */
@@ -33,34 +36,76 @@ declare module 'fastify' {
 }
 
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'];
+/** RFC 9068 §2.1: the media type access tokens declare in their `typ` header. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** How far ahead of this clock a token's `iat` may be (the signer's clock may run ahead a little). */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/** The `aud` of the shop's access tokens: its API, named after the issuer (the public URL). */
+export function accessTokenAudience(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/api`;
+}
+
+export interface TokenVerifierOptions {
+  /** Default: accessTokenAudience(issuer). */
+  audience?: string;
+  /** Users whose earlier tokens were revoked (deactivation, role or password change). */
+  revocations?: RevocationList;
+}
 
 /**
- * A verifier for tokens signed with keys from `getKey` (the account service's own key
- * store, or a remote JWKS).
+ * A verifier for access tokens signed with keys from `getKey` (the account service's own
+ * key store, or a remote JWKS): RFC 9068 tokens (`typ: at+jwt`) of this issuer for this
+ * audience, with `exp`, `iat` and `sub`, not issued in the future, and not revoked.
  */
-export function createTokenVerifier(getKey: JWTVerifyGetKey, issuer: string): TokenVerifier {
+export function createTokenVerifier(
+  getKey: JWTVerifyGetKey,
+  issuer: string,
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
+  const audience = options.audience ?? accessTokenAudience(issuer);
   // A signature verified once stays valid until the token expires, so repeat requests
   // with the same token skip the signature check (the token's own `exp` bounds the entry).
+  // Revocation is checked on every use: it can come after the token was cached.
   const verified = new LRUCache<string, Principal>({ max: 10_000, ttlAutopurge: false });
   return async (token) => {
-    const cached = verified.get(token);
-    if (cached) return cached;
-    const principal = await verifyToken(token, getKey, issuer);
-    const ttl = principal.expiresAt * 1000 - Date.now();
-    if (ttl > 0) verified.set(token, principal, { ttl });
+    let principal = verified.get(token);
+    if (!principal) {
+      principal = await verifyToken(token, getKey, issuer, audience);
+      const ttl = principal.expiresAt * 1000 - Date.now();
+      if (ttl > 0) verified.set(token, principal, { ttl });
+    }
+    if (options.revocations?.refuses(principal)) {
+      throw new InvalidTokenError('The access token was revoked: sign in again.');
+    }
     return principal;
   };
 }
 
-async function verifyToken(token: string, getKey: JWTVerifyGetKey, issuer: string): Promise<Principal> {
+async function verifyToken(
+  token: string,
+  getKey: JWTVerifyGetKey,
+  issuer: string,
+  audience: string,
+): Promise<Principal> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, getKey, { issuer, algorithms: ACCESS_TOKEN_ALGORITHMS }));
+    ({ payload } = await jwtVerify(token, getKey, {
+      issuer,
+      audience,
+      typ: ACCESS_TOKEN_TYPE,
+      algorithms: ACCESS_TOKEN_ALGORITHMS,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    }));
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(describeJoseError(error));
     throw error;
   }
   if (typeof payload.sub !== 'string') throw new InvalidTokenError('The token has no subject.');
+  const issuedAt = payload.iat as number;
+  if (issuedAt > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+    throw new InvalidTokenError('The access token claims to be issued in the future.');
+  }
   const scope = typeof payload.scope === 'string' ? payload.scope : '';
   return {
     subject: payload.sub,
@@ -69,7 +114,8 @@ async function verifyToken(token: string, getKey: JWTVerifyGetKey, issuer: strin
     scopes: new Set(scope.split(' ').filter(Boolean)),
     clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
     token,
-    expiresAt: typeof payload.exp === 'number' ? payload.exp : 0,
+    expiresAt: payload.exp as number,
+    issuedAt,
   };
 }
 
@@ -77,11 +123,13 @@ async function verifyToken(token: string, getKey: JWTVerifyGetKey, issuer: strin
  * A verifier for resource services: the account service's JWKS, fetched on first use,
  * cached, and fetched again when a token names a key id it has not seen (key rotation).
  */
-export function createJwksTokenVerifier(options: {
-  jwksUrl: string;
-  issuer: string;
-  timeoutMs?: number;
-}): TokenVerifier {
+export function createJwksTokenVerifier(
+  options: {
+    jwksUrl: string;
+    issuer: string;
+    timeoutMs?: number;
+  } & TokenVerifierOptions,
+): TokenVerifier {
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
     timeoutDuration: options.timeoutMs ?? 2_000,
     cooldownDuration: 30_000,
@@ -104,7 +152,7 @@ export function createJwksTokenVerifier(options: {
       });
     }
   };
-  return createTokenVerifier(getKey, options.issuer);
+  return createTokenVerifier(getKey, options.issuer, options);
 }
 
 function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): string {

@@ -2,8 +2,9 @@ import type { CloudEvent } from './outbox.ts';
 
 /**
  * The one messaging port every service uses: events on a topic exchange (each named
- * consumer gets its own durable queue) and jobs on named work queues. Delivery is
- * at-least-once; consumers make effects exactly-once with the inbox.
+ * consumer gets its own durable queue; a watcher, one per process, hears them while it
+ * runs) and jobs on named work queues. Delivery is at-least-once; consumers make effects
+ * exactly-once with the inbox.
  *
  * Adapters: RabbitMqBus (server mode, AMQP_URL) and InProcessBus (embedded mode). Both
  * pass test/messaging/bus.contract.ts.
@@ -18,6 +19,14 @@ export interface Bus {
     handler: EventHandler,
     policy?: Partial<RetryPolicy>,
   ): Promise<void>;
+  /**
+   * Delivers events of `types` to `handler` in this process while it runs. Unlike subscribe(),
+   * every process that watches hears every event (RabbitMQ: an exclusive, auto-deleted,
+   * server-named queue per call, re-declared and re-bound after a reconnect); nothing is
+   * kept for a process that is away and a failed handler is not retried (it is logged).
+   * Each delivery is `{ attempt: 1, final: true }`.
+   */
+  watch(types: readonly string[], handler: EventHandler): Promise<void>;
   /** Puts a job on the work queue `queue`. Resolves once the broker has confirmed it. */
   enqueue(queue: string, job: Job): Promise<void>;
   /** Runs `handler` for each job of `queue`, with retries and a dead-letter queue. */

@@ -11,7 +11,9 @@ import {
   type RetryPolicy,
   retryDelay,
 } from './bus.ts';
+import type { MessageStore } from './message-store.ts';
 import type { CloudEvent } from './outbox.ts';
+import { handling } from './traced-work.ts';
 
 export interface InProcessBusOptions {
   logger?: Logger;
@@ -22,6 +24,8 @@ export interface InProcessBusOptions {
 type Payload = CloudEvent | Job;
 
 interface Message {
+  /** Its id in the store; none without a store. */
+  id?: number;
   /** The event or job as published, serialized once: each delivery parses its own copy. */
   body: string;
   attempt: number;
@@ -33,6 +37,11 @@ interface Consumer {
   inFlight: number;
 }
 
+interface Watcher {
+  types: ReadonlySet<string>;
+  handler: EventHandler;
+}
+
 interface LocalQueue {
   name: string;
   /** Event types routed to this queue (a subscription's queue); empty for a job queue. */
@@ -41,31 +50,65 @@ interface LocalQueue {
   consumers: Consumer[];
   /** Round-robin position among consumers of the same name. */
   next: number;
+  /** Dead letters when there is no store. */
   dead: DeadLetter[];
   pumpScheduled: boolean;
 }
 
 /**
- * The embedded-mode bus: RabbitMqBus's semantics in memory, for one process.
+ * The embedded-mode bus: RabbitMqBus's semantics for one process.
  *
  * - Each subscribed consumer name is a queue with its own copy of every matching event;
  *   several subscriptions under one name compete for its messages, like replicas on one
- *   RabbitMQ queue. Events published before any subscription to their type are dropped,
- *   as on an exchange with no bound queue. Jobs wait on their queue until consumed.
+ *   RabbitMQ queue. Events of a type no subscription was ever bound to are dropped, as on
+ *   an exchange with no bound queue. Jobs wait on their queue until consumed.
+ * - Each watcher gets its own copy of every matching event published while it watches,
+ *   at most once: never kept, never retried.
  * - Handlers run asynchronously: publish() and enqueue() never wait for them. Each
  *   delivery gets a fresh copy of the message (a JSON round trip, as over the wire).
  * - A failed delivery is retried after `retryDelay(policy, attempt)` (an unref'd timer);
- *   after `policy.attempts` it is kept as a dead letter of the queue, in memory.
+ *   after `policy.attempts` it is kept as a dead letter of the queue.
  * - close() stops deliveries, cancels pending retries and waits for running handlers.
  *
- * Nothing survives the process: embedded mode trades durability for zero setup.
+ * Durability: `await InProcessBus.open({ store })` writes through a MessageStore (the
+ * `bus` schema of the shared database, see PgMessageStore), as RabbitMQ keeps durable
+ * queues: publish() and enqueue() resolve once their messages have committed, a handled
+ * message is deleted, a failed one records its next attempt and when it is due, a dead
+ * letter stays, and subscriptions' bindings are kept. open() loads what was waiting:
+ * deliveries resume once consumers subscribe, retries at their due time, and events
+ * published before a consumer subscribes again still reach its queue. A message whose
+ * handler was running when the process died is delivered again (at-least-once: consumers
+ * dedupe with the inbox). Never call publish() or enqueue() inside a transaction on a
+ * PGlite: its one connection would wait for itself.
+ *
+ * `new InProcessBus()` keeps everything in memory: nothing survives the process.
  */
 export class InProcessBus implements Bus {
+  /** A bus that writes through `store` and starts with what it kept. */
+  static async open(options: InProcessBusOptions & { store?: MessageStore } = {}): Promise<InProcessBus> {
+    const bus = new InProcessBus(options);
+    if (options.store) {
+      try {
+        await bus.restore(options.store);
+      } catch (error) {
+        await options.store.close();
+        throw error;
+      }
+    }
+    return bus;
+  }
+
   private readonly queues = new Map<string, LocalQueue>();
+  private readonly watchers: Watcher[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
+  /** Deliveries and store writes under way: close() waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
   private readonly concurrency: number;
+  private store: MessageStore | undefined;
+  /** Additions to the store, one after the other: messages join their queues in call order. */
+  private adding: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.concurrency = Math.max(1, options.concurrency ?? 16);
@@ -74,10 +117,10 @@ export class InProcessBus implements Bus {
   async publish(event: CloudEvent): Promise<void> {
     this.assertOpen();
     const body = JSON.stringify(event);
-    for (const queue of this.queues.values()) {
-      if (!queue.bindings.has(event.type)) continue;
-      queue.ready.push({ body, attempt: 1 });
-      this.schedulePump(queue);
+    const queues = [...this.queues.values()].filter((queue) => queue.bindings.has(event.type));
+    await this.add(queues, body);
+    for (const watcher of this.watchers) {
+      if (watcher.types.has(event.type)) this.notify(watcher, body);
     }
   }
 
@@ -89,17 +132,22 @@ export class InProcessBus implements Bus {
   ): Promise<void> {
     this.assertOpen();
     const queue = this.queue(consumer);
+    const unbound = types.filter((type) => !queue.bindings.has(type));
+    if (this.store && unbound.length > 0) await this.track(this.store.bind(consumer, unbound));
     for (const type of types) queue.bindings.add(type);
     this.addConsumer(queue, handler as Consumer['handler'], policy);
+  }
+
+  async watch(types: readonly string[], handler: EventHandler): Promise<void> {
+    this.assertOpen();
+    this.watchers.push({ types: new Set(types), handler });
   }
 
   async enqueue(queue: string, given: Job): Promise<void> {
     this.assertOpen();
     // A job queued while handling a request or an event stays in its trace.
     const job = given.traceparent || !currentTraceparent() ? given : { ...given, traceparent: currentTraceparent() };
-    const local = this.queue(queue);
-    local.ready.push({ body: JSON.stringify(job), attempt: 1 });
-    this.schedulePump(local);
+    await this.add([this.queue(queue)], JSON.stringify(job));
   }
 
   async consume(queue: string, handler: JobHandler, policy?: Partial<RetryPolicy>): Promise<void> {
@@ -108,19 +156,64 @@ export class InProcessBus implements Bus {
   }
 
   async deadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    if (this.store) return this.store.deadLetters(queue, limit);
     const dead = this.queues.get(queue)?.dead ?? [];
     return dead.slice(0, limit).map((letter) => ({ ...letter, message: structuredClone(letter.message) }));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.store?.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the bus is closed');
+  }
+
+  /** Loads the bindings and the waiting messages the store kept. */
+  private async restore(store: MessageStore): Promise<void> {
+    this.store = store;
+    const kept = await store.load();
+    for (const { queue, type } of kept.bindings) this.queue(queue).bindings.add(type);
+    const now = Date.now();
+    for (const { id, queue, body, attempt, dueAt } of kept.messages) {
+      this.later(this.queue(queue), { id, body, attempt }, dueAt - now);
+    }
+  }
+
+  /** Puts `body` on each of `queues`, after the store committed it when there is one. */
+  private async add(queues: LocalQueue[], body: string): Promise<void> {
+    if (queues.length === 0) return;
+    const { store } = this;
+    let ids: Array<number | undefined> = [];
+    if (store) {
+      const names = queues.map((queue) => queue.name);
+      const added = this.adding.then(() => store.add(names, body));
+      this.adding = added.catch(() => undefined);
+      ids = await this.track(added);
+    }
+    queues.forEach((queue, i) => {
+      queue.ready.push({ id: ids[i], body, attempt: 1 });
+      this.schedulePump(queue);
+    });
+  }
+
+  /** Runs `work` where close() waits for it. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.then(
+      () => this.running.delete(work),
+      () => this.running.delete(work),
+    );
+    return work;
   }
 
   private queue(name: string): LocalQueue {
@@ -152,13 +245,26 @@ export class InProcessBus implements Bus {
       const consumer = this.freeConsumer(queue);
       if (!consumer) return;
       const message = queue.ready.shift() as Message;
-      const run = this.deliver(queue, consumer, message);
-      this.running.add(run);
-      void run.finally(() => {
-        this.running.delete(run);
-        this.schedulePump(queue);
-      });
+      void this.track(this.deliver(queue, consumer, message)).finally(() => this.schedulePump(queue));
     }
+  }
+
+  /** Runs a watcher on a later turn with its own copy of the event; a failure is logged, never retried. */
+  private notify(watcher: Watcher, body: string): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      if (this.closed) return;
+      const event = JSON.parse(body) as CloudEvent;
+      try {
+        await runWithTrace(
+          event.traceparent,
+          () => watcher.handler(event, { attempt: 1, final: true }),
+          handling(event, 'watcher', 1),
+        );
+      } catch (error) {
+        this.options.logger?.error({ err: error, type: event.type }, 'watcher failed; the event is not retried');
+      }
+    });
+    void this.track(run);
   }
 
   private freeConsumer(queue: LocalQueue): Consumer | undefined {
@@ -177,41 +283,65 @@ export class InProcessBus implements Bus {
     const { policy } = consumer;
     const delivery: Delivery = { attempt: message.attempt, final: message.attempt >= policy.attempts };
     consumer.inFlight += 1;
+    let failure: { error: unknown } | undefined;
     try {
       const payload = JSON.parse(message.body) as Payload;
       // The handler runs in the publisher's trace: what it writes carries the same trace id.
-      await runWithTrace(payload.traceparent, () => consumer.handler(payload, delivery));
+      await runWithTrace(
+        payload.traceparent,
+        () => consumer.handler(payload, delivery),
+        handling(payload, queue.name, delivery.attempt),
+      );
     } catch (error) {
-      this.failed(queue, policy, message, error);
+      failure = { error };
     } finally {
       consumer.inFlight -= 1;
     }
+    try {
+      if (failure) await this.failed(queue, policy, message, failure.error);
+      else if (message.id !== undefined) await this.store?.remove(message.id);
+    } catch (error) {
+      // The store keeps the message as it was: it is delivered again after a restart.
+      this.options.logger?.error({ queue: queue.name, err: error }, 'could not record a delivery in the bus store');
+    }
   }
 
-  private failed(queue: LocalQueue, policy: RetryPolicy, message: Message, error: unknown): void {
+  private async failed(queue: LocalQueue, policy: RetryPolicy, message: Message, error: unknown): Promise<void> {
     const logger = this.options.logger;
     const text = errorText(error);
     if (message.attempt >= policy.attempts) {
-      queue.dead.push({
-        queue: queue.name,
-        message: JSON.parse(message.body) as Payload,
-        attempts: message.attempt,
-        error: text,
-        at: new Date().toISOString(),
-      });
+      const at = new Date().toISOString();
+      if (this.store && message.id !== undefined) {
+        await this.store.bury(message.id, { attempts: message.attempt, error: text, at });
+      } else {
+        const payload = JSON.parse(message.body) as Payload;
+        queue.dead.push({ queue: queue.name, message: payload, attempts: message.attempt, error: text, at });
+      }
       logger?.error({ queue: queue.name, attempts: message.attempt, err: error }, 'message dead-lettered');
       return;
     }
-    if (this.closed) return;
     const delayMs = retryDelay(policy, message.attempt);
+    const next = { id: message.id, body: message.body, attempt: message.attempt + 1 };
+    if (next.id !== undefined) await this.store?.retry(next.id, next.attempt, Date.now() + delayMs);
+    if (this.closed) return;
     logger?.warn(
       { queue: queue.name, attempt: message.attempt, retryInMs: delayMs, err: error },
       'handler failed; retrying',
     );
+    this.later(queue, next, delayMs);
+  }
+
+  /** Puts `message` back on `queue` after `delayMs` (at once when not positive). */
+  private later(queue: LocalQueue, message: Message, delayMs: number): void {
+    if (delayMs <= 0) {
+      queue.ready.push(message);
+      this.schedulePump(queue);
+      return;
+    }
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       if (this.closed) return;
-      queue.ready.push({ body: message.body, attempt: message.attempt + 1 });
+      queue.ready.push(message);
       this.schedulePump(queue);
     }, delayMs);
     timer.unref();

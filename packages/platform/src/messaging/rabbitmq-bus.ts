@@ -21,6 +21,7 @@ import {
   retryDelay,
 } from './bus.ts';
 import type { CloudEvent } from './outbox.ts';
+import { handling } from './traced-work.ts';
 
 export interface RabbitMqBusOptions {
   /** `amqp://user:password@host:5672/vhost` (AMQP_URL). */
@@ -85,7 +86,8 @@ type Handler = (payload: CloudEvent | Job, delivery: Delivery) => Promise<void>;
  * - events: topic exchange `ecom.events`, routing key = event type, body = the CloudEvent
  *   JSON (`application/cloudevents+json`), `messageId` = event id, `traceparent` header;
  * - a subscription: queue `<consumer>` bound to each type; a job queue: `<queue>`, fed
- *   through the default exchange;
+ *   through the default exchange; a watcher: a server-named, exclusive, auto-deleted
+ *   queue bound to each type, without retry or dead-letter queues;
  * - retries: on a failed delivery the message is republished (confirmed) to
  *   `<queue>.retry.<delayMs>`, whose `x-message-ttl` dead-letters it back to `<queue>`
  *   through the default exchange, with header `x-attempt` = the next delivery's number;
@@ -94,7 +96,8 @@ type Handler = (payload: CloudEvent | Job, delivery: Delivery) => Promise<void>;
  *
  * Reconnection: when the connection drops (broker restart, network, forced close), the
  * manager reconnects every `reconnectDelayMs` and replays each channel's setup, so
- * exchanges, queues, bindings and consumers come back. publish()/enqueue() called while
+ * exchanges, queues, bindings and consumers come back (a watcher gets a new queue, so
+ * events published while it was away are not delivered to it). publish()/enqueue() called while
  * disconnected are buffered and resolve once confirmed after the reconnect, or reject
  * after `publishTimeoutMs`. A message whose handler was running when its channel died is
  * redelivered (at-least-once: consumers dedupe with the inbox).
@@ -143,7 +146,7 @@ export class RabbitMqBus implements Bus {
       name: 'publisher',
       confirm: true,
       setup: async (channel: Channel) => {
-        this.watch(channel, 'publisher');
+        this.forceReconnectOnError(channel, 'publisher');
         await channel.assertExchange(this.exchange, 'topic', { durable: true });
       },
     });
@@ -188,6 +191,46 @@ export class RabbitMqBus implements Bus {
     policy?: Partial<RetryPolicy>,
   ): Promise<void> {
     await this.startConsumer(consumer, types, handler as Handler, policy);
+  }
+
+  async watch(types: readonly string[], handler: EventHandler): Promise<void> {
+    this.assertOpen();
+    const subscription = { queue: '' } as Subscription;
+    const setup = async (channel: Channel): Promise<void> => {
+      this.forceReconnectOnError(channel, 'watcher');
+      await channel.assertExchange(this.exchange, 'topic', { durable: true });
+      // A queue of this connection's own: the broker names it and deletes it when the
+      // connection goes, so each reconnect declares and binds a fresh one here.
+      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+      for (const type of types) await channel.bindQueue(queue, this.exchange, type);
+      if (this.closing) return;
+      await channel.prefetch(this.prefetch);
+      const { consumerTag } = await channel.consume(
+        queue,
+        (message) => {
+          if (message) {
+            this.onWatched(channel, message, handler);
+          } else if (!this.closing) {
+            this.logger.warn({ queue }, 'watcher cancelled by RabbitMQ; watching again');
+            setup(channel).catch((err: unknown) => this.logger.error({ err }, 'could not watch again'));
+          }
+        },
+        { noAck: false },
+      );
+      subscription.queue = queue;
+      subscription.channel = channel;
+      subscription.consumerTag = consumerTag;
+    };
+    const wrapper = this.manager.createChannel({ name: 'watcher', confirm: false, setup });
+    wrapper.on('error', (err) => this.logger.error({ err, types }, 'RabbitMQ watcher channel failed'));
+    subscription.wrapper = wrapper;
+    try {
+      await this.ready(wrapper, 'a watcher');
+    } catch (error) {
+      await wrapper.close().catch(() => {});
+      throw error;
+    }
+    this.subscriptions.push(subscription);
   }
 
   async enqueue(queue: string, given: Job): Promise<void> {
@@ -322,7 +365,7 @@ export class RabbitMqBus implements Bus {
 
     const subscription = { queue } as Subscription;
     const setup = async (channel: Channel): Promise<void> => {
-      this.watch(channel, `consumer ${queue}`);
+      this.forceReconnectOnError(channel, `consumer ${queue}`);
       await channel.assertQueue(queue, { durable: true });
       if (types) {
         await channel.assertExchange(this.exchange, 'topic', { durable: true });
@@ -377,6 +420,27 @@ export class RabbitMqBus implements Bus {
     void run.finally(() => this.running.delete(run));
   }
 
+  /** A watcher's delivery: handled once, acknowledged whatever the outcome (a failure is only logged). */
+  private onWatched(channel: Channel, message: ConsumeMessage, handler: EventHandler): void {
+    if (this.closing) {
+      settle(() => channel.nack(message, false, false));
+      return;
+    }
+    const run = (async () => {
+      try {
+        const event = JSON.parse(message.content.toString('utf8')) as CloudEvent;
+        const parent = event.traceparent ?? headerText(message.properties.headers?.traceparent);
+        await runWithTrace(parent, () => handler(event, { attempt: 1, final: true }), handling(event, 'watcher', 1));
+      } catch (error) {
+        this.logger.error({ err: error, type: message.fields.routingKey }, 'watcher failed; the event is not retried');
+      } finally {
+        settle(() => channel.ack(message));
+      }
+    })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
   private async handle(
     channel: Channel,
     message: ConsumeMessage,
@@ -393,7 +457,7 @@ export class RabbitMqBus implements Bus {
       try {
         // The handler runs in the publisher's trace: what it writes carries the same trace id.
         const parent = payload.traceparent ?? headerText(message.properties.headers?.traceparent);
-        await runWithTrace(parent, () => handler(payload, { attempt, final }));
+        await runWithTrace(parent, () => handler(payload, { attempt, final }), handling(payload, queue, attempt));
         settle(() => channel.ack(message));
         return;
       } catch (error) {
@@ -440,7 +504,7 @@ export class RabbitMqBus implements Bus {
    * A channel-level error (a broker-side close of one channel) would leave the channel
    * wrapper without a channel until the next reconnect: force that reconnect.
    */
-  private watch(channel: Channel, name: string): void {
+  private forceReconnectOnError(channel: Channel, name: string): void {
     channel.on('error', (err: Error) => {
       this.logger.error({ err, channel: name }, 'RabbitMQ closed a channel');
       if (this.shutDown) return;

@@ -89,7 +89,9 @@ const postgresTarget: DatabaseTarget = {
 export function databaseTargets(): DatabaseTarget[] {
   return testServers().postgresUrl ? [pgliteTarget, postgresTarget] : [pgliteTarget];
 }
+export * from './metrics.ts';
 export * from './ports.ts';
 export * from './problem.ts';
+export * from './schema.ts';
 export * from './switchable-server.ts';
 export * from './tokens.ts';

@@ -323,6 +323,82 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, cleanup?:
       });
     });
 
+    describe('watch', () => {
+      it('when two watchers watch a type, then each hears every event of it and neither hears other types', async () => {
+        const [type, other] = [unique('watched'), unique('unwatched')];
+        const first: CloudEvent[] = [];
+        const second: CloudEvent[] = [];
+        await bus.watch([type], async (e) => {
+          first.push(e);
+        });
+        await bus.watch([type], async (e) => {
+          second.push(e);
+        });
+        const published = [event(type, { n: 1 }), event(other), event(type, { n: 2 })];
+        for (const e of published) await bus.publish(e);
+
+        await vi.waitFor(() => expect(first).toHaveLength(2), WAIT);
+        await vi.waitFor(() => expect(second).toHaveLength(2), WAIT);
+        await sleep(QUIET_MS);
+        const watched = [published[0], published[2]].map((e) => e?.id).sort();
+        expect(first.map((e) => e.id).sort()).toEqual(watched);
+        expect(second.map((e) => e.id).sort()).toEqual(watched);
+        expect(first.find((e) => e.id === published[0]?.id)).toEqual(published[0]);
+        expect(first[0]?.traceparent).toBe(TRACEPARENT);
+      });
+
+      it('when a type is both watched and subscribed, then the watcher and the subscriber each get the event', async () => {
+        const type = unique('watched-and-subscribed');
+        const watched: string[] = [];
+        const subscribed: string[] = [];
+        await bus.watch([type], async (e) => {
+          watched.push(e.id);
+        });
+        await bus.subscribe(unique('beside-a-watcher'), [type], async (e) => {
+          subscribed.push(e.id);
+        });
+        const published = event(type);
+        await bus.publish(published);
+
+        await vi.waitFor(() => expect(watched).toEqual([published.id]), WAIT);
+        await vi.waitFor(() => expect(subscribed).toEqual([published.id]), WAIT);
+        await sleep(QUIET_MS);
+        expect(watched).toEqual([published.id]);
+        expect(subscribed).toEqual([published.id]);
+      });
+
+      it('when a watcher throws, then the event is not delivered to it again and the next event still is', async () => {
+        const type = unique('watched-failing');
+        const seen: string[] = [];
+        await bus.watch([type], async (e) => {
+          seen.push(e.id);
+          throw new Error('the watcher failed');
+        });
+        const [first, second] = [event(type), event(type)];
+        await bus.publish(first);
+        await vi.waitFor(() => expect(seen).toEqual([first.id]), WAIT);
+        await sleep(QUIET_MS);
+        expect(seen).toEqual([first.id]);
+
+        await bus.publish(second);
+        await vi.waitFor(() => expect(seen).toEqual([first.id, second.id]), WAIT);
+      });
+
+      it('when events are published before anyone watches, then a later watcher does not hear them', async () => {
+        const type = unique('watched-late');
+        await bus.publish(event(type));
+        const seen: string[] = [];
+        await bus.watch([type], async (e) => {
+          seen.push(e.id);
+        });
+        const after = event(type);
+        await bus.publish(after);
+        await vi.waitFor(() => expect(seen).toEqual([after.id]), WAIT);
+        await sleep(QUIET_MS);
+        expect(seen).toEqual([after.id]);
+      });
+    });
+
     describe('close', () => {
       it('when close() is called while a handler runs, then it resolves only after the handler finished', async () => {
         const queue = unique('slow-jobs');

@@ -118,6 +118,10 @@ export class RecordingBus implements Bus {
     throw new Error('RecordingBus only publishes');
   }
 
+  async watch(): Promise<void> {
+    throw new Error('RecordingBus only publishes');
+  }
+
   async enqueue(): Promise<void> {
     throw new Error('RecordingBus only publishes');
   }

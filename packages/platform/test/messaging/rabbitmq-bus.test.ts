@@ -151,6 +151,38 @@ describe.runIf(reachable.ok)('RabbitMqBus', () => {
     });
   });
 
+  describe('watch across processes', () => {
+    it('when two buses watch a type, then each hears every event, while two subscribers under one consumer name share them', async () => {
+      const [one, two] = [await openBus(), await openBus()];
+      const type = `test.watch-many.${randomUUID()}`;
+      const consumer = `test.watch-many.${RUN}`;
+      const heard = { one: [] as string[], two: [] as string[] };
+      const consumed: string[] = [];
+      await one.watch([type], async (e) => {
+        heard.one.push(e.id);
+      });
+      await two.watch([type], async (e) => {
+        heard.two.push(e.id);
+      });
+      for (const bus of [one, two]) {
+        await bus.subscribe(consumer, [type], async (e) => {
+          consumed.push(e.id);
+        });
+      }
+      const events = Array.from({ length: 6 }, (_, i) => cloudEvent('/test', type, { i }));
+      for (const event of events) await one.publish(event);
+
+      const ids = events.map((e) => e.id).sort();
+      await vi.waitFor(() => expect(heard.one.sort()).toEqual(ids), { timeout: 5_000, interval: 10 });
+      await vi.waitFor(() => expect(heard.two.sort()).toEqual(ids), { timeout: 5_000, interval: 10 });
+      await vi.waitFor(() => expect(consumed.sort()).toEqual(ids), { timeout: 5_000, interval: 10 });
+      await sleep(300);
+      expect(consumed).toHaveLength(events.length);
+      await one.close();
+      await two.close();
+    });
+  });
+
   describe('flow control', () => {
     it('when prefetch is 2 and handlers block, then at most 2 messages are in flight and the rest follow', async () => {
       const bus = await openBus({ prefetch: 2 });
@@ -264,6 +296,42 @@ describe.runIf(reachable.ok)('RabbitMqBus', () => {
         interval: 10,
       });
       await bus.close();
+    });
+
+    it('when the connection drops and comes back, then a watcher hears events again, but none published while it was away', async () => {
+      proxy.restore();
+      const watching = await openBus({ url: proxy.url(AMQP_URL), heartbeatSeconds: 1 });
+      const publisher = await openBus();
+      const type = `test.watch-reconnect.${randomUUID()}`;
+      const heard: string[] = [];
+      await watching.watch([type], async (e) => {
+        heard.push(e.id);
+      });
+      const before = cloudEvent('/test', type, { n: 'before' });
+      await publisher.publish(before);
+      await vi.waitFor(() => expect(heard).toEqual([before.id]), { timeout: 5_000, interval: 10 });
+
+      proxy.cut();
+      await sleep(200);
+      const during = cloudEvent('/test', type, { n: 'during' });
+      await publisher.publish(during);
+      proxy.restore();
+
+      // The watcher's queue comes back with the connection; until then events pass it by.
+      const after: string[] = [];
+      await vi.waitFor(
+        async () => {
+          const event = cloudEvent('/test', type, { n: 'after' });
+          after.push(event.id);
+          await publisher.publish(event);
+          await sleep(100);
+          expect(heard.some((id) => after.includes(id))).toBe(true);
+        },
+        { timeout: 10_000, interval: 10 },
+      );
+      expect(heard).not.toContain(during.id);
+      await watching.close();
+      await publisher.close();
     });
 
     it('when the broker stays away longer than publishTimeoutMs, then publish rejects', async () => {
