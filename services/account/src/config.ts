@@ -1,5 +1,6 @@
-import { loadConfig, serviceConfigFields } from '@shop/platform';
+import { loadConfig, parseTrustedProxies, serviceConfigFields, trustProxyField } from '@shop/platform';
 import { type Static, Type } from 'typebox';
+import { decodeKeyEncryptionKey } from './keys/key-encryption.ts';
 
 /**
  * Every setting of the account service. Each key may also be given as ACCOUNT_<KEY>,
@@ -10,12 +11,9 @@ export const AccountConfigSchema = Type.Object({
   REDIS_URL: Type.String({
     default: '',
     description:
-      'Redis URL (server mode): login limits (account), carts (cart) and the per-IP rate limit (gateway), shared by every replica. Empty: in memory, carts in the database.',
+      'Redis URL (server mode): login and sign-up limits (account), carts (cart), the per-IP rate limit (gateway), shared by replicas. Empty: in memory, carts in the database.',
   }),
-  TRUST_PROXY: Type.Boolean({
-    default: false,
-    description: 'Take the client IP from X-Forwarded-For (set when behind the gateway or a load balancer).',
-  }),
+  ...trustProxyField,
   ADMIN_EMAIL: Type.String({
     default: 'admin@example.com',
     description: 'E-mail of the admin created on first start.',
@@ -40,6 +38,11 @@ export const AccountConfigSchema = Type.Object({
     minimum: 0,
     description: 'Rotate the signing key at start when it is older than this (0: never).',
   }),
+  SIGNING_KEY_ENCRYPTION_KEY: Type.String({
+    default: '',
+    description:
+      '32 bytes, base64 or base64url (`openssl rand -base64 32`): private signing keys are stored encrypted with it, and then needed to start. Empty: kept in the clear.',
+  }),
   OAUTH_CLIENTS: Type.String({
     default: '',
     description:
@@ -51,18 +54,38 @@ export const AccountConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({
     default: 10,
     minimum: 1,
-    description: 'Failed logins allowed per account per window before 429.',
+    description:
+      'Failed logins (and wrong current passwords) allowed per account, per client IP, per window before that IP gets 429 for that account; other IPs are unaffected.',
   }),
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({
     default: 100,
     minimum: 1,
-    description: 'Failed logins allowed per client IP per window before 429.',
+    description: 'Failed logins allowed per client IP per window, across accounts, before 429.',
   }),
   LOGIN_FAILURE_WINDOW: Type.Integer({ default: 900, minimum: 1, description: 'Login failure window in seconds.' }),
+  REGISTRATION_MAX_PER_IP: Type.Integer({
+    default: 20,
+    minimum: 1,
+    description: 'Registration attempts allowed per client IP per window before 429 (each costs an argon2 hash).',
+  }),
+  REGISTRATION_WINDOW: Type.Integer({
+    default: 3600,
+    minimum: 1,
+    description: 'Registration limit window in seconds.',
+  }),
+  LIMITS_REDIS_PREFIX: Type.String({
+    default: '',
+    pattern: '^[A-Za-z0-9:._-]*$',
+    description:
+      'Prefix of the login and sign-up limits’ Redis keys (ratelimit:<prefix>login-ip:…), so several shops or environments can share one Redis without counting each other’s attempts.',
+  }),
 });
 
 export type AccountConfig = Static<typeof AccountConfigSchema>;
 
 export function loadAccountConfig(env: NodeJS.ProcessEnv = process.env): AccountConfig {
-  return loadConfig(AccountConfigSchema, { env, service: 'account' });
+  const config = loadConfig(AccountConfigSchema, { env, service: 'account' });
+  decodeKeyEncryptionKey(config.SIGNING_KEY_ENCRYPTION_KEY); // a malformed key fails here, at start
+  parseTrustedProxies(config.TRUST_PROXY, 'ACCOUNT_TRUST_PROXY'); // so does an unsafe proxy setting
+  return config;
 }

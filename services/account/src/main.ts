@@ -13,6 +13,12 @@ import { type AccountConfig, loadAccountConfig } from './config.ts';
 export interface RunningAccount extends AccountService {
   config: AccountConfig;
   url: string;
+  /**
+   * The password of the admin this start created, when the shop chose it (the embedded
+   * default), to show the person who started it. Never one from ADMIN_PASSWORD: that one
+   * its owner knows, and it must not reach a terminal or a log.
+   */
+  defaultAdminPassword: string | undefined;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,7 @@ export async function startAccount(options: ServiceStartOptions = {}): Promise<R
     service: 'account',
     migrationsFolder: MIGRATIONS_FOLDER,
     databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
@@ -54,12 +61,18 @@ export async function startAccount(options: ServiceStartOptions = {}): Promise<R
       bus,
       admin: adminPassword ? { email: config.ADMIN_EMAIL, password: adminPassword } : undefined,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'account' });
+    const url = await listen(service.app, {
+      host: config.HOST,
+      port: config.PORT,
+      service: 'account',
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
     service.relay?.start();
     return {
       ...service,
       config,
       url,
+      defaultAdminPassword: service.createdAdmin && !config.ADMIN_PASSWORD ? adminPassword : undefined,
       close: async () => {
         await service.app.close();
         await close();

@@ -8,12 +8,17 @@ import type { Clock } from '../src/domain/ports.ts';
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 export const ORDER_CLIENT = { id: 'order', secret: 'order-client-secret', scope: 'inventory:reserve' };
 
-/** Test settings: cheap argon2 (the real cost is configuration), a registered order client. */
+/**
+ * Test settings: cheap argon2 (the real cost is configuration), a registered order client,
+ * and room for the many registrations a suite makes from one address (the limit's own
+ * tests set it lower).
+ */
 export function testConfig(overrides: Record<string, string> = {}): AccountConfig {
   return loadAccountConfig({
     PUBLIC_URL: 'http://shop.test',
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
+    REGISTRATION_MAX_PER_IP: '100000',
     OAUTH_CLIENTS: `${ORDER_CLIENT.id}:${ORDER_CLIENT.secret}:${ORDER_CLIENT.scope}`,
     ...overrides,
   });

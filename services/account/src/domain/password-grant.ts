@@ -1,6 +1,6 @@
-import { DomainError } from '@shop/platform/errors';
 import { BAD_CREDENTIALS, OAuthError } from './errors.ts';
-import type { FailureLimiter, PasswordHasher, UserStore } from './ports.ts';
+import { countFailure, forgetFailures, type LoginLimits, refuseWhileLimited } from './login-limits.ts';
+import type { PasswordHasher, UserStore } from './ports.ts';
 import { narrowScopes } from './scopes.ts';
 import { issueUserTokens, type TokenDeps, type TokenResponse, userScopes } from './tokens.ts';
 import { normalizeEmail } from './user.ts';
@@ -8,8 +8,8 @@ import { normalizeEmail } from './user.ts';
 export interface PasswordGrantDeps extends TokenDeps {
   users: UserStore;
   hasher: PasswordHasher;
-  /** Failed logins per account and per client IP. */
-  limits: { perAccount: FailureLimiter; perIp: FailureLimiter };
+  /** Failed logins per (account, client IP) and per client IP. */
+  limits: LoginLimits;
   /** A hash of a password nobody has, verified when the e-mail is unknown so both cases cost the same. */
   decoyHash: () => Promise<string>;
 }
@@ -28,12 +28,12 @@ export interface PasswordGrantRequest {
  */
 export async function passwordGrant(request: PasswordGrantRequest, deps: PasswordGrantDeps): Promise<TokenResponse> {
   const email = normalizeEmail(request.email);
-  await refuseWhileLimited(email, request.clientIp, deps);
+  await refuseWhileLimited(deps.limits, email, request.clientIp);
 
   const user = await deps.users.findByEmail(email);
   const passwordOk = await deps.hasher.verify(user?.passwordHash ?? (await deps.decoyHash()), request.password);
   if (!user || !passwordOk) {
-    await countFailure(email, request.clientIp, deps);
+    await countFailure(deps.limits, email, request.clientIp);
     throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
   }
   if (!user.isActive) throw new OAuthError('invalid_grant', 'This account is deactivated.');
@@ -41,23 +41,6 @@ export async function passwordGrant(request: PasswordGrantRequest, deps: Passwor
   const { scopes, refused } = narrowScopes(userScopes(user), request.scope);
   if (refused.length > 0)
     throw new OAuthError('invalid_scope', `Scopes not granted to this account: ${refused.join(' ')}.`);
-  await deps.limits.perAccount.reset(email);
+  await forgetFailures(deps.limits, email, request.clientIp);
   return issueUserTokens(user, scopes, deps);
-}
-
-async function refuseWhileLimited(email: string, ip: string, deps: PasswordGrantDeps): Promise<void> {
-  const [account, address] = await Promise.all([
-    deps.limits.perAccount.retryAfter(email),
-    deps.limits.perIp.retryAfter(ip),
-  ]);
-  const wait = Math.max(account ?? 0, address ?? 0);
-  if (wait > 0) {
-    throw new DomainError('rate_limited', 'Too many failed sign-in attempts. Try again later.', {
-      retryAfterSeconds: wait,
-    });
-  }
-}
-
-async function countFailure(email: string, ip: string, deps: PasswordGrantDeps): Promise<void> {
-  await Promise.all([deps.limits.perAccount.fail(email), deps.limits.perIp.fail(ip)]);
 }

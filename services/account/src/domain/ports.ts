@@ -1,4 +1,5 @@
 import type { Role } from './scopes.ts';
+import type { SessionRevocation } from './sessions.ts';
 import type { User } from './user.ts';
 
 export interface NewUser {
@@ -17,8 +18,14 @@ export interface UserChanges {
 
 export interface UserPage {
   users: User[];
-  /** Id to continue after, or null on the last page. */
-  nextAfterId: number | null;
+  /** Where the next page starts, or null on the last page. */
+  next: UserPosition | null;
+}
+
+/** A user's place in the list, oldest first: when it was created (PostgreSQL's text, to the microsecond), then its id. */
+export interface UserPosition {
+  createdAt: string;
+  id: number;
 }
 
 export interface UserStore {
@@ -31,9 +38,31 @@ export interface UserStore {
   insertQuietly(user: NewUser): Promise<User | null>;
   findById(id: number): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
-  list(query: { emailContains?: string; afterId?: number; limit: number }): Promise<UserPage>;
-  update(id: number, changes: UserChanges): Promise<User | null>;
+  /** Oldest first, by creation time then id. */
+  list(query: { emailContains?: string; after?: UserPosition; limit: number }): Promise<UserPage>;
+  /**
+   * Applies `changes`. With `revocation`, in the same transaction: moves the user's
+   * tokens_valid_after to its `notBefore`, or to one second after the current value when
+   * that is later (a token issued since the last revocation has that value as its iat),
+   * revokes every refresh token of the user and writes `account.user_sessions_revoked`.
+   */
+  update(id: number, changes: UserChanges, revocation?: SessionRevocation): Promise<User | null>;
+  /**
+   * Runs `work` in one transaction that first locks every active admin's row, in id
+   * order, so two changes to admins never decide on the same stale set of admins.
+   */
+  withActiveAdminsLocked<T>(work: (locked: LockedUsers) => Promise<T>): Promise<T>;
   countActiveAdmins(): Promise<number>;
+  /** Users whose tokens_valid_after is later than `after`, oldest first. */
+  revokedSince(after: Date): Promise<Array<{ userId: number; notBefore: Date }>>;
+}
+
+/** The users as seen inside withActiveAdminsLocked: reads and writes in its transaction. */
+export interface LockedUsers {
+  /** Every active admin, locked until the transaction ends, in id order. */
+  readonly activeAdmins: ReadonlyArray<User>;
+  findById(id: number): Promise<User | null>;
+  update(id: number, changes: UserChanges, revocation?: SessionRevocation): Promise<User | null>;
 }
 
 export interface RefreshToken {
@@ -75,7 +104,8 @@ export interface PasswordHasher {
 
 /** Signs access tokens with the current signing key. */
 export interface AccessTokenSigner {
-  sign(claims: Record<string, unknown>, subject: string, ttlSeconds: number): Promise<string>;
+  /** `issuedAt` (seconds) defaults to now; the token expires `ttlSeconds` after it. */
+  sign(claims: Record<string, unknown>, subject: string, ttlSeconds: number, issuedAt?: number): Promise<string>;
 }
 
 /** Failed-attempt counters (see @shop/platform AttemptLimiter). */
@@ -83,6 +113,11 @@ export interface FailureLimiter {
   retryAfter(key: string): Promise<number | null>;
   fail(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+}
+
+/** Counts every request per key in a window (see @shop/platform RequestLimiter). */
+export interface RequestCounter {
+  consume(key: string): Promise<{ allowed: boolean; resetSeconds: number }>;
 }
 
 export interface Clock {

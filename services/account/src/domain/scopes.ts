@@ -13,7 +13,7 @@ const ADMIN_SCOPES = [
   'user:write',
 ] as const;
 
-/** Role → scopes (ARCHITECTURE §3). `inventory:reserve` belongs to no role: only the order service's client has it. */
+/** Role → scopes (README "Conventions"). `inventory:reserve` belongs to no role: only the order service's client has it. */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly string[]>> = {
   customer: CUSTOMER_SCOPES,
   admin: ADMIN_SCOPES,

@@ -8,6 +8,13 @@ export interface SigningKeyRecord {
   retiredAt: Date | null;
 }
 
+/** Where the key ring keeps its keys (private keys as given here, however they are stored). */
+export interface SigningKeyStore {
+  list(): Promise<SigningKeyRecord[]>;
+  /** Adds `key` and retires every other live key, at once. */
+  rotateTo(key: SigningKeyRecord): Promise<void>;
+}
+
 /** The key that signs new tokens: the newest one not retired. */
 export function activeKey(keys: ReadonlyArray<SigningKeyRecord>): SigningKeyRecord | undefined {
   return keys.filter((key) => key.retiredAt === null).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AccessTokenSigner, Clock, RefreshTokenStore } from './ports.ts';
 import { ROLE_SCOPES } from './scopes.ts';
+import { issuedAtFor } from './sessions.ts';
 import type { User } from './user.ts';
 
 export interface TokenSettings {
@@ -37,11 +38,13 @@ export function userScopes(user: User): string[] {
   return [...ROLE_SCOPES[user.role]];
 }
 
+/** Signed no earlier than the user's last revocation, so a token of the same second still counts. */
 export async function signUserAccessToken(user: User, scopes: string[], deps: TokenDeps): Promise<string> {
   return deps.signer.sign(
     { email: user.email, role: user.role, scope: scopes.join(' ') },
     String(user.id),
     deps.settings.accessTokenTtlSeconds,
+    issuedAtFor(user, deps.clock.now()),
   );
 }
 

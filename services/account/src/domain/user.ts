@@ -10,6 +10,8 @@ export interface User {
   passwordHash: string;
   createdAt: Date;
   updatedAt: Date;
+  /** Access tokens issued before this whole second are refused; null: never revoked. */
+  tokensValidAfter: Date | null;
 }
 
 /** What a client may see of a user: never the password hash. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { accessTokenAudience } from '@shop/platform';
 import {
   type CryptoKey,
   createLocalJWKSet,
@@ -10,9 +11,14 @@ import {
   type JWTVerifyGetKey,
   SignJWT,
 } from 'jose';
-import type { PgSigningKeyStore } from '../db/signing-key-store.ts';
 import type { AccessTokenSigner, Clock } from '../domain/ports.ts';
-import { activeKey, needsRotation, publishedKeys, type SigningKeyRecord } from '../domain/signing-keys.ts';
+import {
+  activeKey,
+  needsRotation,
+  publishedKeys,
+  type SigningKeyRecord,
+  type SigningKeyStore,
+} from '../domain/signing-keys.ts';
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256';
 
@@ -40,7 +46,7 @@ export class KeyRing implements AccessTokenSigner {
   private jwksCache: { set: JSONWebKeySet; getKey: JWTVerifyGetKey } | undefined;
 
   constructor(
-    private readonly store: PgSigningKeyStore,
+    private readonly store: SigningKeyStore,
     private readonly settings: KeyRingSettings,
     private readonly clock: Clock,
   ) {}
@@ -66,14 +72,15 @@ export class KeyRing implements AccessTokenSigner {
     return key.kid;
   }
 
-  async sign(claims: Record<string, unknown>, subject: string, ttlSeconds: number): Promise<string> {
+  async sign(claims: Record<string, unknown>, subject: string, ttlSeconds: number, issuedAt?: number): Promise<string> {
     await this.reloadIfStale();
     if (!this.signingKey) throw new Error('the key ring is not loaded');
-    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const now = issuedAt ?? Math.floor(this.clock.now().getTime() / 1000);
     // The key's own algorithm: another instance may have rotated to a key of another one.
     return new SignJWT(claims)
       .setProtectedHeader({ alg: this.signingKey.alg, kid: this.signingKey.kid, typ: 'at+jwt' })
       .setIssuer(this.settings.issuer)
+      .setAudience(accessTokenAudience(this.settings.issuer))
       .setSubject(subject)
       .setIssuedAt(now)
       .setExpirationTime(now + ttlSeconds)

@@ -4,41 +4,15 @@ import { clientCredentialsGrant } from '../domain/client-credentials.ts';
 import { OAuthError } from '../domain/errors.ts';
 import { passwordGrant } from '../domain/password-grant.ts';
 import { refreshGrant, revokeRefreshToken } from '../domain/refresh-grant.ts';
-import { register } from '../domain/register.ts';
 import type { TokenResponse as TokenResponseBody } from '../domain/tokens.ts';
-import { toView } from '../domain/user.ts';
 import { clientCredentials, oauthErrorHandler, oauthParams, requireParam } from './oauth-errors.ts';
-import {
-  LoginRequest,
-  OAuthErrorResponse,
-  Problem,
-  RegisterBody,
-  RevokeRequest,
-  TokenRequest,
-  TokenResponse,
-  User,
-} from './schemas.ts';
+import { LoginRequest, OAuthErrorResponse, Problem, RevokeRequest, TokenRequest, TokenResponse } from './schemas.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 const tags = ['auth'];
 
+/** The OAuth 2.0 endpoints: they take form bodies (RFC 6749), so they run in a scope that parses forms. */
 export function authRoutes(app: HttpApp, ctx: AccountContext): void {
-  app.post(
-    '/api/auth/register',
-    {
-      schema: {
-        tags,
-        summary: 'Register a customer account',
-        body: RegisterBody,
-        response: { 201: User, 400: Problem, 409: Problem, 422: Problem },
-      },
-    },
-    async (request, reply) => {
-      const user = await register(request.body, ctx.manageUsers);
-      return reply.code(201).send(toView(user));
-    },
-  );
-
   app.post(
     '/api/auth/token',
     {

@@ -1,8 +1,9 @@
-import { decodeCursor, encodeCursor, type HttpApp, PageQuery } from '@shop/platform';
+import { type HttpApp, keysetCursor, PageQuery } from '@shop/platform';
 import { Type } from 'typebox';
 import type { AccountContext } from '../context.ts';
 import { adminUpdateUser, getUser } from '../domain/manage-users.ts';
 import { toView } from '../domain/user.ts';
+import { asHttpProblem, callerOf } from './caller.ts';
 import { AdminUpdateUserBody, NO_NUL, Problem, User, UserIdParams, UserPage } from './schemas.ts';
 
 const tags = ['users (admin)'];
@@ -15,9 +16,10 @@ const ListQuery = Type.Object({
   ...PageQuery,
 });
 
-const isAfterCursor = (value: Record<string, unknown>): value is { after: number } =>
-  Number.isSafeInteger(value.after) && (value.after as number) > 0;
+/** The list has one order: oldest first, by creation time then id. */
+const userCursor = keysetCursor({ oldest: 'timestamp' });
 
+/** Admin routes; registered behind requireCaller(ctx, 'admin'), so the caller is an admin now. */
 export function userRoutes(app: HttpApp, ctx: AccountContext): void {
   app.get(
     '/api/account/users',
@@ -33,12 +35,11 @@ export function userRoutes(app: HttpApp, ctx: AccountContext): void {
     },
     async (request) => {
       const { email, limit, cursor } = request.query;
-      const afterId = cursor ? decodeCursor(cursor, isAfterCursor).after : undefined;
-      const page = await ctx.manageUsers.users.list({ emailContains: email?.toLowerCase(), afterId, limit });
-      return {
-        items: page.users.map(toView),
-        next_cursor: page.nextAfterId === null ? null : encodeCursor({ after: page.nextAfterId }),
-      };
+      const position = cursor ? userCursor.decode(cursor, 'oldest') : undefined;
+      const after = position ? { createdAt: position.value, id: position.id } : undefined;
+      const page = await ctx.manageUsers.users.list({ emailContains: email?.toLowerCase(), after, limit });
+      const next = page.next ? userCursor.encode('oldest', { value: page.next.createdAt, id: page.next.id }) : null;
+      return { items: page.users.map(toView), next_cursor: next };
     },
   );
 
@@ -63,16 +64,24 @@ export function userRoutes(app: HttpApp, ctx: AccountContext): void {
       schema: {
         tags,
         security,
-        summary: 'Change a user’s role or active flag (deactivating signs the user out)',
+        summary: 'Change a user’s role or active flag (deactivating or a new role signs the user out)',
+        description:
+          'A deactivation or a role change revokes the user’s refresh tokens and every access token issued before it, and announces account.user_sessions_revoked. An admin cannot demote or deactivate themselves (422), and the last active admin is never removed (409).',
         params: UserIdParams,
         body: AdminUpdateUserBody,
-        response: { 200: User, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+        response: { 200: User, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
       onRequest: ctx.auth.require('user:write'),
     },
     async (request) => {
       const { role, is_active: isActive } = request.body;
-      return toView(await adminUpdateUser(request.params.id, { role, isActive }, ctx.manageUsers));
+      const actor = callerOf(request);
+      try {
+        return toView(await adminUpdateUser(actor, request.params.id, { role, isActive }, ctx.manageUsers));
+      } catch (error) {
+        // The actor is checked again under the admins' lock: a concurrent change may have removed them.
+        throw asHttpProblem(error);
+      }
     },
   );
 }

@@ -38,6 +38,7 @@ describe('passwordGrant', () => {
       claims: { email: 'ada@example.com', role: 'customer', scope: ROLE_SCOPES.customer.join(' ') },
       subject: String(ada.id),
       ttlSeconds: 900,
+      issuedAt: Math.floor(fake.clock.now().getTime() / 1000),
     });
     const stored = await fake.refreshTokens.findByHash(hashRefreshToken(response.refresh_token ?? ''));
     expect(stored).toMatchObject({ userId: ada.id, rotatedAt: null, revokedAt: null });
@@ -75,13 +76,20 @@ describe('passwordGrant', () => {
     expect((error as OAuthError).code).toBe('invalid_grant');
   });
 
-  it('when a login fails, then one failure is counted for the normalized e-mail and one for the IP', async () => {
+  it('when a login fails, then one failure is counted for the (normalized e-mail, IP) and one for the IP', async () => {
     await caught(login('ADA@example.com', 'wrong-password-123'));
-    expect(fake.limits.perAccount.count('ada@example.com')).toBe(1);
+    expect(fake.limits.perAccountIp.count(`${IP} ada@example.com`)).toBe(1);
     expect(fake.limits.perIp.count(IP)).toBe(1);
     await caught(login('nobody@example.com', 'wrong-password-123'));
-    expect(fake.limits.perAccount.count('nobody@example.com')).toBe(1);
+    expect(fake.limits.perAccountIp.count(`${IP} nobody@example.com`)).toBe(1);
     expect(fake.limits.perIp.count(IP)).toBe(2);
+  });
+
+  it('when an account is limited from one IP, then the right password from another IP still signs in', async () => {
+    for (let i = 0; i < 3; i += 1) await caught(login('ada@example.com', 'wrong-password-123'));
+    const elsewhere = await login('ada@example.com', PASSWORD, { clientIp: '198.51.100.1' });
+    expect(elsewhere.access_token).toBeTruthy();
+    expect(((await caught(login('ada@example.com', PASSWORD))) as DomainError).code).toBe('rate_limited');
   });
 
   it('when the account has too many failures, then even the right password gets rate_limited with a retry time', async () => {
@@ -111,10 +119,12 @@ describe('passwordGrant', () => {
     expect(elsewhere.access_token).toBeTruthy();
   });
 
-  it('when a login succeeds after failures, then the account counter is reset and the IP counter is kept', async () => {
+  it('when a login succeeds after failures, then only that (account, IP) counter is reset', async () => {
     for (let i = 0; i < 2; i += 1) await caught(login('ada@example.com', 'wrong-password-123'));
+    await caught(login('ada@example.com', 'wrong-password-123', { clientIp: '198.51.100.1' }));
     await login('ada@example.com', PASSWORD);
-    expect(fake.limits.perAccount.count('ada@example.com')).toBe(0);
+    expect(fake.limits.perAccountIp.count(`${IP} ada@example.com`)).toBe(0);
+    expect(fake.limits.perAccountIp.count('198.51.100.1 ada@example.com')).toBe(1);
     expect(fake.limits.perIp.count(IP)).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { narrowScopes, ROLE_SCOPES, ROLES } from '../../src/domain/scopes.ts';
 
-describe('role scopes (ARCHITECTURE §3)', () => {
+describe('role scopes', () => {
   it('when a customer gets a token, then it carries exactly product:read cart:write order:read order:create', () => {
     expect([...ROLE_SCOPES.customer].sort()).toEqual(['cart:write', 'order:create', 'order:read', 'product:read']);
   });

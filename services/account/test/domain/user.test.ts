@@ -102,6 +102,7 @@ describe('toView', () => {
       role: 'customer',
       isActive: true,
       passwordHash: 'hashed:secret-password',
+      tokensValidAfter: new Date('2026-01-01T00:00:01Z'),
       createdAt: new Date('2026-01-01T00:00:00Z'),
       updatedAt: new Date('2026-01-02T00:00:00Z'),
     });

@@ -21,11 +21,10 @@ interface Stores {
 const adapters: Array<{ name: string; open: () => Promise<Stores> }> = [
   {
     name: 'in-memory fakes',
-    open: async () => ({
-      users: new InMemoryUserStore(),
-      refreshTokens: new InMemoryRefreshTokenStore(),
-      close: async () => {},
-    }),
+    open: async () => {
+      const refreshTokens = new InMemoryRefreshTokenStore();
+      return { users: new InMemoryUserStore(refreshTokens), refreshTokens, close: async () => {} };
+    },
   },
   ...databaseTargets().map((target) => ({
     name: `PostgreSQL adapters on ${target.name}`,
@@ -94,7 +93,70 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       expect(await stores.users.countActiveAdmins()).toBe(before + 1);
     });
 
-    it('when users are listed by part of the e-mail, then pages are in id order and continue after the last id', async () => {
+    it('when a user is updated with a revocation, then tokens_valid_after is set, later moved past itself, and refresh tokens are revoked', async () => {
+      const user = await stores.users.register(newUser(unique('revoke')));
+      const id = user?.id ?? -1;
+      expect(user?.tokensValidAfter).toBeNull();
+      const token = {
+        id: randomUUID(),
+        userId: id,
+        familyId: randomUUID(),
+        scope: 'product:read',
+        tokenHash: randomUUID(),
+      };
+      await stores.refreshTokens.insert({ ...token, expiresAt: new Date('2099-01-01T00:00:00Z') });
+      const at = new Date('2026-01-15T10:00:00.400Z');
+      const later = new Date('2026-01-15T10:00:05.000Z');
+
+      const revoked = await stores.users.update(
+        id,
+        { isActive: false },
+        { notBefore: later, reason: 'deactivated', at },
+      );
+      const earlier = await stores.users.update(
+        id,
+        { role: 'admin' },
+        { notBefore: new Date('2026-01-15T10:00:01.000Z'), reason: 'role_changed', at },
+      );
+
+      // A token issued after the first revocation has its time as iat: the second must refuse it too.
+      const pastLater = new Date(later.getTime() + 1000);
+      expect(revoked).toMatchObject({ isActive: false, tokensValidAfter: later });
+      expect(earlier).toMatchObject({ role: 'admin', tokensValidAfter: pastLater });
+      expect(await stores.users.findById(id)).toMatchObject({ tokensValidAfter: pastLater });
+      expect((await stores.refreshTokens.findByHash(token.tokenHash))?.revokedAt).toEqual(at);
+      expect((await stores.users.revokedSince(later)).filter((r) => r.userId === id)).toEqual([
+        { userId: id, notBefore: pastLater },
+      ]);
+      expect((await stores.users.revokedSince(pastLater)).some((r) => r.userId === id)).toBe(false);
+    });
+
+    it('when two units of work lock the active admins at once, then the second sees what the first wrote', async () => {
+      const a = await stores.users.insertQuietly(newUser(unique('lock-a'), 'admin'));
+      const b = await stores.users.insertQuietly(newUser(unique('lock-b'), 'admin'));
+      const seen: number[][] = [];
+      const demoteOther = (self: number, other: number) =>
+        stores.users.withActiveAdminsLocked(async (locked) => {
+          const ids = locked.activeAdmins.map((admin) => admin.id);
+          seen.push(ids);
+          if (!ids.includes(self)) return false;
+          // A pause inside the transaction: the other unit must wait for it, not interleave.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await locked.update(other, { role: 'customer' });
+          return true;
+        });
+
+      const results = await Promise.all([demoteOther(a?.id ?? -1, b?.id ?? -1), demoteOther(b?.id ?? -1, a?.id ?? -1)]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(seen[0]).toEqual([...(seen[0] ?? [])].sort((x, y) => x - y));
+      const [first, second] = seen;
+      expect(first?.length).toBe((second?.length ?? 0) + 1);
+      const admins = [await stores.users.findById(a?.id ?? -1), await stores.users.findById(b?.id ?? -1)];
+      expect(admins.filter((admin) => admin?.role === 'admin')).toHaveLength(1);
+    });
+
+    it('when users are listed by part of the e-mail, then pages run oldest first and continue after the last one', async () => {
       const tag = randomUUID().slice(0, 8);
       const ids: number[] = [];
       for (const n of [1, 2, 3]) {
@@ -103,10 +165,10 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       }
       const first = await stores.users.list({ emailContains: tag.toUpperCase(), limit: 2 });
       expect(first.users.map((user) => user.id)).toEqual(ids.slice(0, 2));
-      expect(first.nextAfterId).toBe(ids[1]);
-      const second = await stores.users.list({ emailContains: tag, afterId: first.nextAfterId ?? 0, limit: 2 });
+      expect(first.next?.id).toBe(ids[1]);
+      const second = await stores.users.list({ emailContains: tag, after: first.next ?? undefined, limit: 2 });
       expect(second.users.map((user) => user.id)).toEqual(ids.slice(2));
-      expect(second.nextAfterId).toBeNull();
+      expect(second.next).toBeNull();
     });
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/app.ts';
 import { PgSigningKeyStore } from '../../src/db/signing-key-store.ts';
 import { KeyRing, type KeyRingSettings } from '../../src/keys/key-ring.ts';
+import { SigningKeyVault } from '../../src/keys/key-vault.ts';
 import { FakeClock } from '../fakes/index.ts';
 
 const ISSUER = 'http://shop.test';
@@ -22,11 +23,11 @@ const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 describe.each(databaseTargets())('KeyRing on $name', (target) => {
   let database: Database;
   let cleanup: () => Promise<void>;
-  let store: PgSigningKeyStore;
+  let store: SigningKeyVault;
   let clock: FakeClock;
   beforeEach(async () => {
     ({ database, cleanup } = await target.open({ service: 'account', migrationsFolder: MIGRATIONS_FOLDER }));
-    store = new PgSigningKeyStore(database.db);
+    store = new SigningKeyVault(new PgSigningKeyStore(database.db), undefined);
     clock = new FakeClock(new Date());
   });
   afterEach(async () => {

@@ -54,6 +54,25 @@ describe.each(databaseTargets())('bad input on $name', (target) => {
       expectProblem(await register(body, { 'content-type': contentType }), 415);
     });
 
+    it('when a JSON endpoint gets a form (register, PATCH /me, PATCH a user), then 415; only the OAuth endpoints take forms', async () => {
+      const form = 'email=a%40example.com&name=A&password=correct-horse-battery';
+      expectProblem(await register(form, FORM_TYPE), 415);
+      const me = await account.app.inject({
+        method: 'PATCH',
+        url: '/api/account/me',
+        payload: 'name=Other&current_password=x',
+        headers: { ...FORM_TYPE, ...bearer(adminToken) },
+      });
+      expectProblem(me, 415);
+      const user = await account.app.inject({
+        method: 'PATCH',
+        url: '/api/account/users/1',
+        payload: 'role=customer',
+        headers: { ...FORM_TYPE, ...bearer(adminToken) },
+      });
+      expectProblem(user, 415);
+    });
+
     it('when the register body is larger than 1 MiB, then 413 problem+json', async () => {
       const body = JSON.stringify({ ...validRegistration(), name: 'x'.repeat(ONE_MIB) });
 

@@ -1,4 +1,5 @@
-import { databaseTargets } from '@shop/platform/testing';
+import { UserRegistered } from '@shop/contracts';
+import { databaseTargets, schemaErrors } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestAccount, passwordLogin, type TestAccount } from '../helpers.ts';
@@ -108,6 +109,7 @@ describe.each(databaseTargets())('POST /api/auth/register on $name', (target) =>
     expect(row?.event.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(row?.event.time ?? ''))).toBe(false);
     expect(row?.event.data).toEqual({ user_id: response.json().id, email, name: 'Evented' });
+    expect(schemaErrors(UserRegistered, row?.event.data)).toEqual([]);
   });
 
   it('when two customers register, then their events have different ids', async () => {

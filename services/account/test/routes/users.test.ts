@@ -1,7 +1,10 @@
 import { databaseTargets } from '@shop/platform/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, bearer, buildTestAccount, passwordLogin, registerUser, type TestAccount } from '../helpers.ts';
 import { expectOAuthError, expectProblem, fieldsOf, tokenRequest, uniqueEmail } from './support.ts';
+
+const cursorOf = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
 
 interface UserView {
   id: number;
@@ -102,6 +105,36 @@ describe.each(databaseTargets())('/api/account/users on $name', (target) => {
       expect(pages.flat().map((user) => user.id)).toEqual(tagged.map((user) => user.id));
     });
 
+    it('when creation times and ids disagree (concurrent registrations), then pages follow the times, each user once', async () => {
+      const shuffled = `shuffled${Date.now().toString(36)}`;
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i += 1) ids.push((await registerUser(account.app, { email: uniqueEmail(shuffled) })).id);
+      // As two registrations leave it when the one that began first commits last.
+      const minutesAgo = [2, 4, 1, 4, 3];
+      for (const [i, id] of ids.entries()) {
+        await account.database.db.execute(
+          sql`update account.users set created_at = now() - make_interval(mins => ${minutesAgo[i]}) where id = ${id}`,
+        );
+      }
+      for (const limit of [1, 2, 3]) {
+        const seen: UserView[] = [];
+        let cursor: string | null = null;
+        do {
+          const response = await get(
+            `/api/account/users?email=${shuffled}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
+          expect(response.statusCode, response.body).toBe(200);
+          seen.push(...response.json().items);
+          cursor = response.json().next_cursor;
+        } while (cursor !== null);
+        const oldestFirst = [...seen].sort(
+          (a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id,
+        );
+        expect(seen.map((user) => user.id)).toEqual(oldestFirst.map((user) => user.id));
+        expect(new Set(seen.map((user) => user.id))).toEqual(new Set(ids));
+      }
+    });
+
     it('when the page is exactly full at the end, then next_cursor is null rather than an empty page', async () => {
       const first = (await get(`/api/account/users?email=${tag}&limit=5`)).json();
 
@@ -114,6 +147,10 @@ describe.each(databaseTargets())('/api/account/users on $name', (target) => {
       ['JSON of the wrong shape', Buffer.from(JSON.stringify({ after: 'x' })).toString('base64url')],
       ['a negative position', Buffer.from(JSON.stringify({ after: -1 })).toString('base64url')],
       ['a JSON array', Buffer.from('[1]').toString('base64url')],
+      ['a year past 9999', cursorOf({ s: 'oldest', v: '10000-01-01 00:00:00+00', i: 1 })],
+      ['the 30th of February', cursorOf({ s: 'oldest', v: '2026-02-30 00:00:00+00', i: 1 })],
+      ['an id past int4', cursorOf({ s: 'oldest', v: '2026-01-01 00:00:00+00', i: 2 ** 31 })],
+      ['another list’s', cursorOf({ s: 'newest', v: '2026-01-01 00:00:00+00', i: 1 })],
     ])('when the cursor is %s, then 400 naming the cursor', async (_label, cursor) => {
       const response = await get(`/api/account/users?cursor=${encodeURIComponent(cursor)}`);
 
@@ -231,17 +268,17 @@ describe.each(databaseTargets())('/api/account/users on $name', (target) => {
       expect(response.json()).toMatchObject({ id: customer.id, role: 'customer', is_active: true });
     });
 
-    it('when the only admin would be demoted or deactivated, then 409 and they stay admin', async () => {
+    it('when the only admin tries to demote or deactivate herself, then 422 and she stays admin', async () => {
       const demote = await patch(adminId, { role: 'customer' });
       const deactivate = await patch(adminId, { is_active: false });
 
-      expectProblem(demote, 409);
-      expectProblem(deactivate, 409);
+      expectProblem(demote, 422);
+      expectProblem(deactivate, 422);
       expect((await get(`/api/account/users/${adminId}`)).json()).toMatchObject({ role: 'admin', is_active: true });
       expect((await passwordLogin(account.app, ADMIN.email, ADMIN.password)).scope).toContain('user:write');
     });
 
-    it('when there is a second admin, then one of them may be demoted, but not the last one left', async () => {
+    it('when there is a second admin, then the first may demote her, but not then herself', async () => {
       const second = await registerUser(account.app, { email: uniqueEmail('second-admin') });
       expect((await patch(second.id, { role: 'admin' })).statusCode).toBe(200);
 
@@ -250,7 +287,7 @@ describe.each(databaseTargets())('/api/account/users on $name', (target) => {
 
       expect(demoteSecond.statusCode, demoteSecond.body).toBe(200);
       expect(demoteSecond.json().role).toBe('customer');
-      expectProblem(demoteLast, 409);
+      expectProblem(demoteLast, 422);
     });
 
     it.each([

@@ -1,0 +1,2 @@
+ALTER TABLE "account"."users" ADD COLUMN "tokens_valid_after" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "users_tokens_valid_after_idx" ON "account"."users" USING btree ("tokens_valid_after") WHERE "account"."users"."tokens_valid_after" is not null;

@@ -1,0 +1,3 @@
+ALTER TABLE "account"."signing_keys" ALTER COLUMN "private_jwk" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "account"."signing_keys" ADD COLUMN "private_jwk_encrypted" text;--> statement-breakpoint
+ALTER TABLE "account"."signing_keys" ADD CONSTRAINT "signing_keys_private_one_form" CHECK (("account"."signing_keys"."private_jwk" is null) <> ("account"."signing_keys"."private_jwk_encrypted" is null));

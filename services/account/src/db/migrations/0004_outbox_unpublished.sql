@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_unpublished_idx" ON "account"."outbox" USING btree ("id") WHERE "account"."outbox"."published_at" is null;
