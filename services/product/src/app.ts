@@ -5,8 +5,11 @@ import {
   createHttpApp,
   type Database,
   type HttpApp,
+  InFlightHandlers,
   type Logger,
+  MeteredBus,
   OutboxRelay,
+  registerOutboxMetrics,
   type TokenVerifier,
 } from '@shop/platform';
 import type { ProductConfig } from './config.ts';
@@ -15,7 +18,8 @@ import { PgCategoryStore } from './db/category-store.ts';
 import { PgInventoryStore } from './db/inventory-store.ts';
 import { PgProductStore } from './db/product-store.ts';
 import { outbox } from './db/schema.ts';
-import type { BlobStore, Clock } from './domain/ports.ts';
+import type { BlobStore, Clock, OrderOutcomes } from './domain/ports.ts';
+import { CONSUMED_TYPES, CONSUMER, orderConsumer } from './events/order-consumer.ts';
 import { ReservationSweeper } from './jobs/reservation-sweeper.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -31,8 +35,13 @@ export interface ProductDeps {
   blobs: BlobStore;
   /** Checks access tokens: the account service's JWKS in production, a local key in tests. */
   verifier: TokenVerifier;
+  /** The order service, asked what became of a reservation before its stock goes back. */
+  orders: OrderOutcomes;
   clock?: Clock;
-  /** Where the outbox relay publishes `product.*` events; none: events wait in the outbox. */
+  /**
+   * Where the outbox relay publishes `product.*` events and `order.placed` arrives; none:
+   * events wait in the outbox, and reservations are committed by the expiry sweeper.
+   */
   bus?: Bus;
 }
 
@@ -41,6 +50,8 @@ export interface ProductService {
   context: ProductContext;
   sweeper: ReservationSweeper;
   relay: OutboxRelay | undefined;
+  /** Subscribes to `order.placed`, starts the sweeper and the relay. Call once, after the app is up. */
+  start(): Promise<void>;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -59,8 +70,6 @@ export async function buildProductApp(deps: ProductDeps): Promise<ProductService
     currency: config.CURRENCY,
     logger,
   };
-  const sweeper = new ReservationSweeper(inventory, clock, config.RESERVATION_SWEEP_INTERVAL, logger);
-
   const app = await createHttpApp({
     name: 'product',
     description: 'Catalog and inventory: categories, products, search, images, stock reservations.',
@@ -68,6 +77,13 @@ export async function buildProductApp(deps: ProductDeps): Promise<ProductService
     publicUrl: config.PUBLIC_URL,
     readiness: [{ name: 'database', check: database.ping }],
   });
+  registerOutboxMetrics(app.metrics, database.db, outbox);
+  const sweeper = new ReservationSweeper(
+    { inventory, orders: deps.orders, clock },
+    config.RESERVATION_SWEEP_INTERVAL,
+    logger,
+    app.metrics,
+  );
   categoryRoutes(app, context);
   productRoutes(app, context);
   internalRoutes(app, context);
@@ -78,13 +94,28 @@ export async function buildProductApp(deps: ProductDeps): Promise<ProductService
         table: outbox,
         bus: deps.bus,
         leadership: database.leadership('outbox'),
+        listen: database.listen,
         logger,
       })
     : undefined;
+  // Its handlers' failures are counted as this service's retries and dead letters.
+  const bus = deps.bus && new MeteredBus(deps.bus, app.metrics);
+  const handlers = new InFlightHandlers('product');
   app.addHook('onClose', async () => {
     await sweeper.stop();
     await relay?.stop();
+    await handlers.stop();
   });
   await app.ready();
-  return { app, context, sweeper, relay };
+
+  let started: Promise<void> | undefined;
+  const start = () => {
+    started ??= (async () => {
+      if (bus) await bus.subscribe(CONSUMER, CONSUMED_TYPES, handlers.track(orderConsumer({ inventory, logger })));
+      sweeper.start();
+      relay?.start();
+    })();
+    return started;
+  };
+  return { app, context, sweeper, relay, start };
 }

@@ -16,12 +16,26 @@ export const ProductConfigSchema = Type.Object({
   RESERVATION_TTL: Type.Integer({
     default: 900,
     minimum: 1,
-    description: 'Seconds a stock reservation holds before it expires and its stock returns.',
+    description:
+      'Seconds a stock reservation holds before it is due: then committed if an order holds it, else expired and its stock returned.',
   }),
   RESERVATION_SWEEP_INTERVAL: Type.Integer({
     default: 15,
     minimum: 1,
-    description: 'Seconds between sweeps that expire overdue reservations.',
+    description: 'Seconds between sweeps that settle overdue reservations, as the order service answers for each.',
+  }),
+  ORDER_URL: Type.String({
+    default: 'http://127.0.0.1:8005',
+    description: 'Where the product service asks the order service what became of an overdue stock reservation.',
+  }),
+  PRODUCT_CLIENT_ID: Type.String({
+    default: 'product',
+    description: 'The product service’s OAuth client id (client_credentials).',
+  }),
+  PRODUCT_CLIENT_SECRET: Type.String({
+    default: '',
+    description:
+      'Its secret, registered in the account service’s OAUTH_CLIENTS (order:reconcile). npm start generates one.',
   }),
   DEMO_CATALOG: Type.Boolean({
     default: true,

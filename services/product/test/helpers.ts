@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Database, type HttpApp } from '@shop/platform';
+import { type Bus, createLogger, type Database, type HttpApp } from '@shop/platform';
 import { type DatabaseTarget, testSigningKey } from '@shop/platform/testing';
 import { buildProductApp, MIGRATIONS_FOLDER, type ProductService } from '../src/app.ts';
-import type { Clock } from '../src/domain/ports.ts';
+import type { Clock, OrderOutcomes } from '../src/domain/ports.ts';
 import { FsBlobStore } from '../src/images/fs-blob-store.ts';
+import { FakeOrderOutcomes } from './fakes/order-outcomes.ts';
 
 export const ISSUER = 'http://shop.test';
 
@@ -14,6 +15,7 @@ export const SCOPES = {
   admin:
     'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
   orderService: 'inventory:reserve',
+  productService: 'order:reconcile',
 };
 
 /** A signing key of the test's own, standing in for the account service's JWKS. */
@@ -25,6 +27,7 @@ export async function testTokens() {
     admin: await sign({ sub: '1', scope: SCOPES.admin, role: 'admin', email: 'admin@example.com' }),
     customer: await sign({ sub: '2', scope: SCOPES.customer, role: 'customer', email: 'ada@example.com' }),
     orderService: await sign({ sub: 'order', scope: SCOPES.orderService }),
+    productService: await sign({ sub: 'product', scope: SCOPES.productService }),
   };
 }
 
@@ -32,6 +35,8 @@ export type TestTokens = Awaited<ReturnType<typeof testTokens>>;
 
 export interface TestProduct extends ProductService {
   database: Database;
+  /** The order service's answers to the sweeper: the fake unless the test gave a port. */
+  orders: OrderOutcomes;
   tokens: TestTokens;
   imageDir: string;
   close(): Promise<void>;
@@ -40,11 +45,12 @@ export interface TestProduct extends ProductService {
 /** The product service on a fresh, migrated database of `target`, images in a temp folder. */
 export async function buildTestProduct(
   target: DatabaseTarget,
-  options: { reservationTtlSeconds?: number; clock?: Clock } = {},
+  options: { reservationTtlSeconds?: number; clock?: Clock; orders?: OrderOutcomes; bus?: Bus } = {},
 ): Promise<TestProduct> {
   const { database, cleanup } = await target.open({ service: 'product', migrationsFolder: MIGRATIONS_FOLDER });
   const tokens = await testTokens();
   const imageDir = mkdtempSync(join(tmpdir(), 'shop-images-'));
+  const orders = options.orders ?? new FakeOrderOutcomes();
   const service = await buildProductApp({
     config: {
       CURRENCY: 'EUR',
@@ -56,11 +62,14 @@ export async function buildTestProduct(
     logger: createLogger({ name: 'product-test', level: 'silent' }),
     blobs: new FsBlobStore(imageDir),
     verifier: tokens.verifier,
+    orders,
     clock: options.clock,
+    bus: options.bus,
   });
   return {
     ...service,
     database,
+    orders,
     tokens,
     imageDir,
     close: async () => {

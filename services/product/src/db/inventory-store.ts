@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@shop/platform';
-import { and, asc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
-import type { InventoryStore, Shortage } from '../domain/ports.ts';
+import { type Db, queryRows } from '@shop/platform';
+import { and, asc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { DueReservation, InventoryStore, Shortage } from '../domain/ports.ts';
 import type { Reservation, ReservationLine, ReservationRequest } from '../domain/reservation.ts';
 import { products, reservationLines, reservations } from './schema.ts';
 
@@ -18,6 +18,74 @@ export class PgInventoryStore implements InventoryStore {
   constructor(private readonly db: Db) {}
 
   async reserve(request: ReservationRequest, expiresAt: Date): Promise<ReserveResult> {
+    return (await this.reserveAtOnce(request, expiresAt)) ?? this.reserveLineByLine(request, expiresAt);
+  }
+
+  /**
+   * The common case in one statement, so one round trip and its own transaction: a new
+   * order ref and every line in stock. Null (and nothing kept) otherwise, for
+   * reserveLineByLine to sort out: a ref seen before, a short or unknown product. The
+   * rows are locked first, in product id order (`locked`), so overlapping reservations
+   * never deadlock. `locked` reads each row's latest version (as FOR UPDATE does), and
+   * under those locks `enough` decides for every line at once; only then are the
+   * reservation, the stock updates and the lines written. The update takes the stock
+   * from `locked` too, not from its own snapshot, which may predate a release that
+   * `enough` saw (CHECK (stock >= 0) stays the backstop).
+   */
+  private async reserveAtOnce(request: ReservationRequest, expiresAt: Date): Promise<ReserveResult | null> {
+    const items = [...request.items].sort((a, b) => a.productId - b.productId);
+    const id = randomUUID();
+    const taken = await queryRows<{ product_id: number; name: string; unit_price_cents: number; quantity: number }>(
+      this.db,
+      sql`
+      with wanted as (
+        select * from unnest(${intArray(items.map((item) => item.productId))}::int[], ${intArray(items.map((item) => item.quantity))}::int[])
+          as wanted (product_id, quantity)
+      ), locked as materialized (
+        select id, stock, archived_at from ${products}
+        where id in (select product_id from wanted)
+        order by id
+        for update
+      ), enough as (
+        select count(*) = ${items.length} as ok
+        from wanted join locked on locked.id = wanted.product_id
+        where locked.archived_at is null and locked.stock >= wanted.quantity
+      ), reservation as (
+        insert into ${reservations} (id, order_ref, status, expires_at)
+        select ${id}::uuid, ${request.orderRef}::text, 'held', ${expiresAt.toISOString()}::timestamptz
+        where (select ok from enough)
+        on conflict (order_ref) do nothing
+        returning id
+      ), taken as (
+        update ${products} set stock = locked.stock - wanted.quantity
+        from wanted join locked on locked.id = wanted.product_id
+        where ${products.id} = wanted.product_id and exists (select from reservation)
+        returning ${products.id} as product_id, name, price_cents as unit_price_cents, wanted.quantity
+      ), lines as (
+        insert into ${reservationLines} (reservation_id, product_id, name, unit_price_cents, quantity)
+        select ${id}::uuid, product_id, name, unit_price_cents, quantity from taken
+      )
+      select * from taken`,
+      'product_reserve_at_once',
+    );
+    if (taken.length === 0) return null;
+    if (taken.length !== items.length) throw new Error(`reserved ${taken.length} of ${items.length} lines at once`);
+    const lines = taken
+      .map((line) => ({
+        productId: line.product_id,
+        name: line.name,
+        unitPriceCents: line.unit_price_cents,
+        quantity: line.quantity,
+      }))
+      .sort((a, b) => a.productId - b.productId);
+    return {
+      kind: 'reserved',
+      reservation: { id, orderRef: request.orderRef, status: 'held', expiresAt, lines },
+      created: true,
+    };
+  }
+
+  private async reserveLineByLine(request: ReservationRequest, expiresAt: Date): Promise<ReserveResult> {
     try {
       return await this.db.transaction(async (tx) => {
         const id = randomUUID();
@@ -94,6 +162,15 @@ export class PgInventoryStore implements InventoryStore {
     return load(this.db, id);
   }
 
+  async commitHeld(id: string): Promise<boolean> {
+    const moved = await this.db
+      .update(reservations)
+      .set({ status: 'committed', updatedAt: sql`now()` })
+      .where(and(eq(reservations.id, id), eq(reservations.status, 'held')))
+      .returning({ id: reservations.id });
+    return moved.length > 0;
+  }
+
   async release(id: string): Promise<Reservation | null> {
     return this.db.transaction(async (tx) => {
       const released = await tx
@@ -106,24 +183,53 @@ export class PgInventoryStore implements InventoryStore {
     });
   }
 
-  async expireDue(now: Date, batch: number): Promise<number> {
+  async dueHeld(now: Date, limit: number, afterId?: string): Promise<DueReservation[]> {
+    return this.db
+      .select({ id: reservations.id, orderRef: reservations.orderRef })
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.status, 'held'),
+          sql`${reservations.expiresAt} <= ${now.toISOString()}`,
+          afterId === undefined ? undefined : gt(reservations.id, afterId),
+        ),
+      )
+      .orderBy(asc(reservations.id))
+      .limit(limit);
+  }
+
+  async settle(decisions: {
+    commit: readonly string[];
+    expire: readonly string[];
+  }): Promise<{ committed: number; expired: number }> {
+    const ids = [...decisions.commit, ...decisions.expire];
+    if (ids.length === 0) return { committed: 0, expired: 0 };
     return this.db.transaction(async (tx) => {
-      // SKIP LOCKED: several replicas sweep at once without waiting for or repeating each other.
-      const due = await tx
+      // Locked in id order (no deadlocks), skipping rows another replica or a commit or
+      // release call holds right now: each reservation is settled once.
+      const held = await tx
         .select({ id: reservations.id })
         .from(reservations)
-        .where(and(eq(reservations.status, 'held'), sql`${reservations.expiresAt} <= ${now.toISOString()}`))
-        .orderBy(asc(reservations.expiresAt))
-        .limit(batch)
+        .where(and(inArray(reservations.id, ids), eq(reservations.status, 'held')))
+        .orderBy(asc(reservations.id))
         .for('update', { skipLocked: true });
-      if (due.length === 0) return 0;
-      const ids = due.map((row) => row.id);
-      await tx
-        .update(reservations)
-        .set({ status: 'expired', updatedAt: sql`now()` })
-        .where(inArray(reservations.id, ids));
-      await returnStock(tx, ids);
-      return ids.length;
+      const lockedHeld = new Set(held.map((row) => row.id));
+      const commit = decisions.commit.filter((id) => lockedHeld.has(id));
+      const expire = decisions.expire.filter((id) => lockedHeld.has(id));
+      if (commit.length > 0) {
+        await tx
+          .update(reservations)
+          .set({ status: 'committed', updatedAt: sql`now()` })
+          .where(inArray(reservations.id, commit));
+      }
+      if (expire.length > 0) {
+        await tx
+          .update(reservations)
+          .set({ status: 'expired', updatedAt: sql`now()` })
+          .where(inArray(reservations.id, expire));
+        await returnStock(tx, expire);
+      }
+      return { committed: commit.length, expired: expire.length };
     });
   }
 }
@@ -142,6 +248,11 @@ async function returnStock(tx: Db, reservationIds: string[]): Promise<void> {
       .set({ stock: sql`${products.stock} + ${total.quantity}` })
       .where(eq(products.id, total.productId));
   }
+}
+
+/** An int[] parameter as PostgreSQL's array text (`{1,2,3}`), the same for every driver. */
+function intArray(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
 }
 
 async function loadByOrderRef(db: Db, orderRef: string): Promise<Reservation | null> {

@@ -1,9 +1,16 @@
-import { EVENT_TYPES } from '@shop/contracts';
+import { EVENT_TYPES, type EventPayloads } from '@shop/contracts';
 import { type Db, Outbox } from '@shop/platform';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { ListPosition, ProductPage, ProductQuery, ProductSort } from '../domain/listing.ts';
 import type { ProductStore } from '../domain/ports.ts';
 import { MAX_STOCK, type Product, type ProductInput } from '../domain/product.ts';
+import {
+  imageChangedEvent,
+  productCreatedEvent,
+  productDeletedEvent,
+  productEditedEvent,
+  stockAdjustedEvent,
+} from '../events/product-events.ts';
 import { outbox, products } from './schema.ts';
 
 /** Every column but the search vector. */
@@ -24,7 +31,7 @@ const columns = {
 const active = isNull(products.archivedAt);
 
 export class PgProductStore implements ProductStore {
-  private readonly events = new Outbox(outbox, '/product');
+  private readonly events = new Outbox<EventPayloads>(outbox, '/product');
   private readonly byId;
 
   constructor(private readonly db: Db) {
@@ -78,14 +85,7 @@ export class PgProductStore implements ProductStore {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.insert(products).values(input).returning(columns);
       if (!row) throw new Error('insert returned no row');
-      await this.events.add(tx, EVENT_TYPES.productCreated, {
-        product_id: row.id,
-        name: row.name,
-        description: row.description,
-        price_cents: row.priceCents,
-        stock: row.stock,
-        category_id: row.categoryId,
-      });
+      await this.events.add(tx, EVENT_TYPES.productCreated, productCreatedEvent(row));
       return row;
     });
   }
@@ -98,7 +98,7 @@ export class PgProductStore implements ProductStore {
         .where(and(eq(products.id, id), active))
         .returning(columns);
       if (!row) return null;
-      await this.events.add(tx, EVENT_TYPES.productUpdated, { product_id: id, ...snakeCase(changes) });
+      await this.events.add(tx, EVENT_TYPES.productUpdated, productEditedEvent(id, changes));
       return row;
     });
   }
@@ -111,7 +111,7 @@ export class PgProductStore implements ProductStore {
         .where(and(eq(products.id, id), active))
         .returning({ id: products.id });
       if (archived.length === 0) return false;
-      await this.events.add(tx, EVENT_TYPES.productDeleted, { product_id: id });
+      await this.events.add(tx, EVENT_TYPES.productDeleted, productDeletedEvent(id));
       return true;
     });
   }
@@ -133,7 +133,7 @@ export class PgProductStore implements ProductStore {
         )
         .returning(columns);
       if (!row) return null;
-      await this.events.add(tx, EVENT_TYPES.productUpdated, { product_id: id, stock: row.stock });
+      await this.events.add(tx, EVENT_TYPES.productUpdated, stockAdjustedEvent(row));
       return row;
     });
   }
@@ -146,7 +146,7 @@ export class PgProductStore implements ProductStore {
         .where(and(eq(products.id, id), active))
         .returning(columns);
       if (!row) return null;
-      await this.events.add(tx, EVENT_TYPES.productUpdated, { product_id: id, image_etag: image.etag });
+      await this.events.add(tx, EVENT_TYPES.productUpdated, imageChangedEvent(id, image));
       return row;
     });
   }
@@ -182,14 +182,4 @@ function after(order: SortOrder, position: ListPosition): SQL {
   return order.descending
     ? sql`(${order.key}, ${products.id}) < (${value}, ${position.id})`
     : sql`(${order.key}, ${products.id}) > (${value}, ${position.id})`;
-}
-
-function snakeCase(changes: Partial<ProductInput>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (changes.name !== undefined) out.name = changes.name;
-  if (changes.description !== undefined) out.description = changes.description;
-  if (changes.priceCents !== undefined) out.price_cents = changes.priceCents;
-  if (changes.stock !== undefined) out.stock = changes.stock;
-  if (changes.categoryId !== undefined) out.category_id = changes.categoryId;
-  return out;
 }

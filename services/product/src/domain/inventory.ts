@@ -46,6 +46,15 @@ export async function commitReservation(id: string, deps: InventoryDeps): Promis
 }
 
 /**
+ * An order was placed with this reservation (`order.placed`): its stock is sold. One no
+ * longer held stays as it is: released by a cancellation that came first, or committed
+ * already (a redelivered event, the expiry sweeper). False when nothing moved.
+ */
+export async function commitOrderedReservation(id: string, deps: Pick<InventoryDeps, 'inventory'>): Promise<boolean> {
+  return deps.inventory.commitHeld(id);
+}
+
+/**
  * The order failed or was cancelled: the stock goes back. Releasing twice, or
  * releasing one that expired, changes nothing.
  */

@@ -44,10 +44,38 @@ export interface InventoryStore {
   find(id: string): Promise<Reservation | null>;
   /** held → committed. Returns the reservation as it is after the call. */
   commit(id: string): Promise<Reservation | null>;
+  /** held → committed in one statement; false when it was not held. */
+  commitHeld(id: string): Promise<boolean>;
   /** held or committed → released, stock returned. Returns the reservation as it is after the call. */
   release(id: string): Promise<Reservation | null>;
-  /** Expires held reservations past their time and returns their stock; returns how many. */
-  expireDue(now: Date, batch: number): Promise<number>;
+  /** Held reservations past their time by `now`, in id order, from after `afterId` (a sweep's keyset). */
+  dueHeld(now: Date, limit: number, afterId?: string): Promise<DueReservation[]>;
+  /**
+   * Settles reservations still held, each once even with several replicas at it: `commit`
+   * ones become committed (the stock stays sold), `expire` ones expired with their stock
+   * returned. Others (no longer held, or being settled elsewhere) are left as they are.
+   */
+  settle(decisions: { commit: readonly string[]; expire: readonly string[] }): Promise<{
+    committed: number;
+    expired: number;
+  }>;
+}
+
+export interface DueReservation {
+  id: string;
+  orderRef: string;
+}
+
+/** commit: an order holds the reservation; release: none does (and none ever will), or it was cancelled. */
+export type ReservationOutcome = 'commit' | 'release';
+
+/** The order service, asked what became of held reservations before their stock goes back. */
+export interface OrderOutcomes {
+  /**
+   * An answer per reservation, by id; one missing was not answered. Both answers are
+   * final. Throws when the order service cannot answer.
+   */
+  outcomes(reservations: readonly DueReservation[]): Promise<Map<string, ReservationOutcome>>;
 }
 
 export type Shortage = {

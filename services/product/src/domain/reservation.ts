@@ -1,3 +1,4 @@
+import type { ReservationView } from '@shop/contracts';
 import { DomainError, ruleViolation } from '@shop/platform/errors';
 
 export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired';
@@ -22,14 +23,7 @@ export interface ReservationRequest {
   items: Array<{ productId: number; quantity: number }>;
 }
 
-export interface ReservationView {
-  reservation_id: string;
-  order_ref: string;
-  status: ReservationStatus;
-  expires_at: string;
-  lines: Array<{ product_id: number; name: string; unit_price_cents: number; quantity: number }>;
-}
-
+/** A reservation as the internal API answers it (`ReservationView` in `@shop/contracts`). */
 export function toReservationView(reservation: Reservation): ReservationView {
   return {
     reservation_id: reservation.id,

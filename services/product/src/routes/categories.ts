@@ -1,12 +1,10 @@
-import { decodeCursor, encodeCursor, type HttpApp, PageQuery } from '@shop/platform';
+import { type HttpApp, idCursor, PageQuery } from '@shop/platform';
 import { Type } from 'typebox';
 import type { ProductContext } from '../context.ts';
 import { createCategory } from '../domain/catalog.ts';
 import { Category, CategoryBody, CategoryPage, Problem, security } from './schemas.ts';
 
 const tags = ['categories'];
-const isAfter = (value: Record<string, unknown>): value is { after: number } =>
-  Number.isSafeInteger(value.after) && (value.after as number) > 0 && (value.after as number) <= 2_147_483_647;
 
 export function categoryRoutes(app: HttpApp, ctx: ProductContext): void {
   app.get(
@@ -21,9 +19,9 @@ export function categoryRoutes(app: HttpApp, ctx: ProductContext): void {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const after = cursor ? decodeCursor(cursor, isAfter).after : undefined;
+      const after = cursor ? idCursor.decode(cursor) : undefined;
       const page = await ctx.catalog.categories.list(after, limit);
-      return { items: page.items, next_cursor: page.nextAfterId ? encodeCursor({ after: page.nextAfterId }) : null };
+      return { items: page.items, next_cursor: page.nextAfterId ? idCursor.encode(page.nextAfterId) : null };
     },
   );
 

@@ -1,35 +1,31 @@
+import { NewReservation, RESERVATIONS_PATH, ReservationView } from '@shop/contracts';
 import type { HttpApp } from '@shop/platform';
 import type { ProductContext } from '../context.ts';
 import { getProductForService } from '../domain/catalog.ts';
 import { commitReservation, getReservation, releaseReservation, reserve } from '../domain/inventory.ts';
 import { toView } from '../domain/product.ts';
 import { toReservationView } from '../domain/reservation.ts';
-import {
-  IdParams,
-  Problem,
-  Reservation,
-  ReservationBody,
-  ReservationParams,
-  ServiceProduct,
-  security,
-} from './schemas.ts';
+import { IdParams, Problem, ReservationParams, ServiceProduct, security } from './schemas.ts';
 
 const tags = ['internal (services only)'];
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 
-/** Service-to-service endpoints, `inventory:reserve` only; the gateway never routes /internal. */
+/**
+ * Service-to-service endpoints, `inventory:reserve` only; the gateway never routes /internal.
+ * The reservation routes' bodies are the order service's client's too (`@shop/contracts`).
+ */
 export function internalRoutes(app: HttpApp, ctx: ProductContext): void {
   const guard = ctx.auth.require('inventory:reserve');
 
   app.post(
-    '/internal/reservations',
+    RESERVATIONS_PATH,
     {
       schema: {
         tags,
         security,
         summary: 'Reserve stock for an order: all lines or none, at today’s prices',
-        body: ReservationBody,
-        response: { 200: Reservation, 201: Reservation, 409: Problem, 422: Problem, ...errors },
+        body: NewReservation,
+        response: { 200: ReservationView, 201: ReservationView, 409: Problem, 422: Problem, ...errors },
       },
       onRequest: guard,
     },
@@ -44,14 +40,14 @@ export function internalRoutes(app: HttpApp, ctx: ProductContext): void {
   );
 
   app.get(
-    '/internal/reservations/:id',
+    `${RESERVATIONS_PATH}/:id`,
     {
       schema: {
         tags,
         security,
         summary: 'One reservation',
         params: ReservationParams,
-        response: { 200: Reservation, ...errors },
+        response: { 200: ReservationView, ...errors },
       },
       onRequest: guard,
     },
@@ -59,14 +55,14 @@ export function internalRoutes(app: HttpApp, ctx: ProductContext): void {
   );
 
   app.post(
-    '/internal/reservations/:id/commit',
+    `${RESERVATIONS_PATH}/:id/commit`,
     {
       schema: {
         tags,
         security,
         summary: 'Commit a reservation (idempotent)',
         params: ReservationParams,
-        response: { 200: Reservation, 409: Problem, ...errors },
+        response: { 200: ReservationView, 409: Problem, ...errors },
       },
       onRequest: guard,
     },
@@ -74,14 +70,14 @@ export function internalRoutes(app: HttpApp, ctx: ProductContext): void {
   );
 
   app.delete(
-    '/internal/reservations/:id',
+    `${RESERVATIONS_PATH}/:id`,
     {
       schema: {
         tags,
         security,
         summary: 'Release a reservation and return its stock (idempotent; also after commit, for cancellations)',
         params: ReservationParams,
-        response: { 200: Reservation, ...errors },
+        response: { 200: ReservationView, ...errors },
       },
       onRequest: guard,
     },

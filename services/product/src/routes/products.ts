@@ -11,7 +11,7 @@ import {
 } from '../domain/catalog.ts';
 import { effectiveSort, type ProductQuery } from '../domain/listing.ts';
 import { toView } from '../domain/product.ts';
-import { decodeProductCursor, encodeProductCursor } from './product-cursor.ts';
+import { productCursor } from './product-cursor.ts';
 import {
   CreateProductBody,
   IdParams,
@@ -56,11 +56,16 @@ export function productRoutes(app: HttpApp, ctx: ProductContext): void {
         text,
         inStock: in_stock === true,
         sort,
-        after: cursor ? decodeProductCursor(cursor, sort) : undefined,
+        after: cursor ? productCursor.decode(cursor, sort) : undefined,
         limit,
       };
       const page = await listProducts(query, ctx.catalog);
-      return { items: page.items.map(view), next_cursor: page.next ? encodeProductCursor(sort, page.next) : null };
+      return {
+        items: page.items.map(view),
+        next_cursor: page.next
+          ? productCursor.encode(sort, { value: String(page.next.value), id: page.next.id })
+          : null,
+      };
     },
   );
 

@@ -76,36 +76,6 @@ export const ProductListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 512 })),
 });
 
-export const ReservationBody = Type.Object({
-  order_ref: Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'The caller’s key: the same ref never reserves twice',
-  }),
-  items: Type.Array(Type.Object({ product_id: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }), {
-    minItems: 1,
-    maxItems: 100,
-  }),
-});
-export const Reservation = Type.Object({
-  reservation_id: Type.String({ format: 'uuid' }),
-  order_ref: Type.String(),
-  status: Type.Union([
-    Type.Literal('held'),
-    Type.Literal('committed'),
-    Type.Literal('released'),
-    Type.Literal('expired'),
-  ]),
-  expires_at: Type.String({ format: 'date-time' }),
-  lines: Type.Array(
-    Type.Object({
-      product_id: Type.Integer(),
-      name: Type.String(),
-      unit_price_cents: Type.Integer(),
-      quantity: Type.Integer(),
-    }),
-  ),
-});
 // The pattern too: the uuid format also accepts a `urn:uuid:` prefix, which PostgreSQL does not.
 export const ReservationParams = Type.Object({
   id: Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' }),

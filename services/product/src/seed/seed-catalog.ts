@@ -36,7 +36,7 @@ export interface SeedResult {
 /**
  * Creates the demo categories that are missing (by slug), adds `products` synthetic
  * products in multi-row batches, one transaction each, then runs ANALYZE so the planner
- * sees the loaded table (ARCHITECTURE §8: statistics after loading, never before).
+ * sees the loaded table (README "Conventions": statistics after loading, never before).
  */
 export async function seedCatalog(db: Db, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();

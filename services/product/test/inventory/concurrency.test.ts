@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgCategoryStore } from '../../src/db/category-store.ts';
 import { PgInventoryStore } from '../../src/db/inventory-store.ts';
 import { reservations } from '../../src/db/schema.ts';
+import { settleDueReservations } from '../../src/domain/expiry.ts';
+import { FakeOrderOutcomes } from '../fakes/order-outcomes.ts';
 import { buildTestProduct, type TestProduct } from '../helpers.ts';
 import {
   commitOverHttp,
@@ -234,24 +236,24 @@ describe.runIf(testServers().postgresUrl !== null)('concurrent reservations on P
     expect(await stockOf(db(), id)).toBe(expired.length * 2);
   });
 
-  it('when two stores sweep the same due reservations at once, then each expires once and its stock returns once', async () => {
+  it('when two replicas sweep the same due reservations at once, then each expires once and its stock returns once', async () => {
     const count = 300;
     await service.sweeper.runOnce(); // nothing else is due while the two replicas race
     const id = await insertProduct(db(), { stock: count, categoryId });
     const dueAt = new Date(clock.now().getTime() - 1_000);
     await insertHeldReservations(db(), { prefix: 'double-sweep-', count, productId: id, expiresAt: dueAt });
     expect(await stockOf(db(), id)).toBe(0);
-    const replicaA = new PgInventoryStore(db());
-    const replicaB = new PgInventoryStore(db());
-    const sweepAll = async (replica: PgInventoryStore) => {
+    // Two replicas, each with its own store and the same answer from the order service: no order.
+    const sweepAll = async () => {
+      const deps = { inventory: new PgInventoryStore(db()), orders: new FakeOrderOutcomes(), clock };
       let total = 0;
       for (;;) {
-        const expired = await replica.expireDue(clock.now(), 50);
+        const { expired } = await settleDueReservations(deps, 50);
         total += expired;
-        if (expired === 0) return total;
+        if ((await deps.inventory.dueHeld(clock.now(), 1)).length === 0) return total;
       }
     };
-    const [a, b] = await Promise.all([sweepAll(replicaA), sweepAll(replicaB)]);
+    const [a, b] = await Promise.all([sweepAll(), sweepAll()]);
     // SKIP LOCKED: neither replica expires one the other took, so the counts add up exactly.
     expect(a + b).toBe(count);
     const [left] = await db()

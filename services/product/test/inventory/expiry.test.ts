@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgCategoryStore } from '../../src/db/category-store.ts';
 import { PgInventoryStore } from '../../src/db/inventory-store.ts';
 import { reservations } from '../../src/db/schema.ts';
+import { FakeOrderOutcomes } from '../fakes/order-outcomes.ts';
 import { buildTestProduct, type TestProduct } from '../helpers.ts';
 import {
   commitOverHttp,
@@ -29,8 +30,10 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     nowMs += ms;
   };
 
+  const orders = new FakeOrderOutcomes();
+
   beforeAll(async () => {
-    service = await buildTestProduct(target, { reservationTtlSeconds: TTL_SECONDS, clock });
+    service = await buildTestProduct(target, { reservationTtlSeconds: TTL_SECONDS, clock, orders });
     const category = await new PgCategoryStore(service.database.db).create('Expiry tests', 'expiry-tests');
     if (!category) throw new Error('category not created');
     categoryId = category.id;
@@ -76,6 +79,72 @@ describe.each(databaseTargets())('reservation expiry on $name', (target) => {
     advance(TTL_SECONDS * 1000);
     await service.sweeper.runOnce();
     expect(await statusOf(reservation.reservation_id)).toBe('expired');
+    expect(await stockOf(db(), id)).toBe(10);
+  });
+
+  it('when the order service says an order holds a due reservation, then the sweeper commits it, its stock stays sold, and later sweeps never return it', async () => {
+    const id = await insertProduct(db(), { stock: 10, categoryId });
+    const reservation = await reserveOne(id, 4);
+    orders.placed(reservation.order_ref);
+    advance(TTL_SECONDS * 1000 * 60);
+    await service.sweeper.runOnce();
+    expect(await statusOf(reservation.reservation_id)).toBe('committed');
+    expect(await stockOf(db(), id)).toBe(6);
+    // The order service's own late commit is still a 200 (committing twice is fine).
+    expect((await commitOverHttp(service.app, token(), reservation.reservation_id)).statusCode).toBe(200);
+    advance(TTL_SECONDS * 1000 * 60);
+    await service.sweeper.runOnce();
+    await service.sweeper.runOnce();
+    expect(await statusOf(reservation.reservation_id)).toBe('committed');
+    expect(await stockOf(db(), id)).toBe(6);
+  });
+
+  it('when the order service says the order was cancelled, then the sweeper expires the reservation and its stock returns', async () => {
+    const id = await insertProduct(db(), { stock: 10, categoryId });
+    const reservation = await reserveOne(id, 4);
+    orders.cancelled(reservation.order_ref);
+    advance(TTL_SECONDS * 1000);
+    await service.sweeper.runOnce();
+    expect(await statusOf(reservation.reservation_id)).toBe('expired');
+    expect(await stockOf(db(), id)).toBe(10);
+  });
+
+  it('when the order service cannot answer, then due reservations stay held with their stock, sweep after sweep, and are settled once it answers', async () => {
+    const id = await insertProduct(db(), { stock: 10, categoryId });
+    const withOrder = await reserveOne(id, 2);
+    const withoutOrder = await reserveOne(id, 3);
+    orders.placed(withOrder.order_ref);
+    advance(TTL_SECONDS * 1000 * 60);
+    orders.down();
+    try {
+      const askedBefore = orders.asked.length;
+      for (let sweep = 0; sweep < 3; sweep++) await service.sweeper.runOnce();
+      expect(orders.asked.length - askedBefore).toBe(3);
+      expect(await statusOf(withOrder.reservation_id)).toBe('held');
+      expect(await statusOf(withoutOrder.reservation_id)).toBe('held');
+      expect(await stockOf(db(), id)).toBe(5);
+    } finally {
+      orders.up();
+    }
+    await service.sweeper.runOnce();
+    expect(await statusOf(withOrder.reservation_id)).toBe('committed');
+    expect(await statusOf(withoutOrder.reservation_id)).toBe('expired');
+    expect(await stockOf(db(), id)).toBe(8);
+  });
+
+  it('when the answer leaves a reservation out, then that one stays held and the others are settled; answered later, it is settled too', async () => {
+    const id = await insertProduct(db(), { stock: 10, categoryId });
+    const unanswered = await reserveOne(id, 1);
+    const answered = await reserveOne(id, 2);
+    orders.silent(unanswered.order_ref);
+    advance(TTL_SECONDS * 1000);
+    await service.sweeper.runOnce();
+    expect(await statusOf(unanswered.reservation_id)).toBe('held');
+    expect(await statusOf(answered.reservation_id)).toBe('expired');
+    expect(await stockOf(db(), id)).toBe(9);
+    orders.answers(unanswered.order_ref);
+    await service.sweeper.runOnce();
+    expect(await statusOf(unanswered.reservation_id)).toBe('expired');
     expect(await stockOf(db(), id)).toBe(10);
   });
 

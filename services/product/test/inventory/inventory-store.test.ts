@@ -228,28 +228,57 @@ describe.each(databaseTargets())('PgInventoryStore on $name', (target) => {
     expect(await store.release(missing)).toBeNull();
   });
 
-  it('when expireDue runs, then only held reservations due by its time expire and their stock returns', async () => {
+  it('when dueHeld runs, then only held reservations due by its time come, with their order refs, in id order from after the given id', async () => {
     const id = await product(10);
     const at = new Date('2098-06-01T12:00:00Z');
-    const due = await store.reserve({ orderRef: nextRef(), items: [{ productId: id, quantity: 1 }] }, at);
-    const notYet = await store.reserve(
-      { orderRef: nextRef(), items: [{ productId: id, quantity: 2 }] },
-      new Date(at.getTime() + 1),
-    );
-    const committed = await store.reserve({ orderRef: nextRef(), items: [{ productId: id, quantity: 3 }] }, at);
-    if (due.kind !== 'reserved' || notYet.kind !== 'reserved' || committed.kind !== 'reserved') {
-      throw new Error('not reserved');
-    }
-    await store.commit(committed.reservation.id);
-    expect(await stockOf(service.database.db, id)).toBe(4);
+    const reserve = async (quantity: number, expiresAt: Date) => {
+      const result = await store.reserve({ orderRef: nextRef(), items: [{ productId: id, quantity }] }, expiresAt);
+      if (result.kind !== 'reserved') throw new Error('not reserved');
+      return result.reservation;
+    };
+    const due = await reserve(1, at);
+    const longerDue = await reserve(1, new Date(at.getTime() - 1_000));
+    const notYet = await reserve(2, new Date(at.getTime() + 1));
+    const committed = await reserve(3, at);
+    await store.commit(committed.id);
 
-    // Other tests' reservations expire in 2099 (LATER), after `at`, so exactly one is due here.
-    expect(await store.expireDue(at, 10)).toBe(1);
-    expect((await store.find(due.reservation.id))?.status).toBe('expired');
-    expect((await store.find(notYet.reservation.id))?.status).toBe('held');
-    expect((await store.find(committed.reservation.id))?.status).toBe('committed');
-    expect(await stockOf(service.database.db, id)).toBe(5);
-    expect(await store.expireDue(at, 10)).toBe(0);
-    expect(await stockOf(service.database.db, id)).toBe(5);
+    // Other tests' reservations expire in 2099 (LATER), after `at`, so exactly these two are due here.
+    const both = [
+      { id: longerDue.id, orderRef: longerDue.orderRef },
+      { id: due.id, orderRef: due.orderRef },
+    ].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(await store.dueHeld(at, 10)).toEqual(both);
+    expect(await store.dueHeld(at, 1)).toEqual(both.slice(0, 1));
+    expect(await store.dueHeld(at, 10, both[0]?.id)).toEqual(both.slice(1));
+    expect(await store.dueHeld(at, 10, both[1]?.id)).toEqual([]);
+    expect((await store.find(notYet.id))?.status).toBe('held');
+  });
+
+  it('when settle runs, then held ones are committed (stock stays sold) or expired (stock back), and ones no longer held are left alone, once', async () => {
+    const id = await product(10);
+    const reserve = async (quantity: number) => {
+      const result = await store.reserve({ orderRef: nextRef(), items: [{ productId: id, quantity }] }, LATER);
+      if (result.kind !== 'reserved') throw new Error('not reserved');
+      return result.reservation.id;
+    };
+    const toCommit = await reserve(1);
+    const toExpire = await reserve(2);
+    const released = await reserve(3);
+    await store.release(released);
+    expect(await stockOf(service.database.db, id)).toBe(7);
+
+    expect(await store.settle({ commit: [toCommit], expire: [toExpire, released] })).toEqual({
+      committed: 1,
+      expired: 1,
+    });
+    expect((await store.find(toCommit))?.status).toBe('committed');
+    expect((await store.find(toExpire))?.status).toBe('expired');
+    expect((await store.find(released))?.status).toBe('released');
+    expect(await stockOf(service.database.db, id)).toBe(9);
+
+    // Settled again (a second replica with the same answers): nothing changes.
+    expect(await store.settle({ commit: [toCommit], expire: [toExpire] })).toEqual({ committed: 0, expired: 0 });
+    expect(await store.settle({ commit: [], expire: [] })).toEqual({ committed: 0, expired: 0 });
+    expect(await stockOf(service.database.db, id)).toBe(9);
   });
 });

@@ -26,7 +26,7 @@ describe.each(databaseTargets())('walking 10,000 products while products are add
       select 'Bulk product ' || i, '', (i % ${DISTINCT_PRICES}::int) * 100, 10, ${categoryId}::int,
              ${new Date(BASE_TIME).toISOString()}::timestamptz + (i % ${DISTINCT_TIMES}::int) * interval '1 minute'
       from generate_series(1, ${CATALOG}::int) as i`);
-    // Statistics taken on the loaded table, not the empty one (ARCHITECTURE.md §8).
+    // Statistics taken on the loaded table, not the empty one (README "Conventions").
     await service.database.db.execute(sql`analyze product.products`);
   });
   afterAll(() => service.close());

@@ -1,4 +1,5 @@
-import { databaseTargets } from '@shop/platform/testing';
+import { EVENT_SCHEMAS, type EventType } from '@shop/contracts';
+import { databaseTargets, schemaErrors } from '@shop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeholderPng } from '../../src/seed/placeholder-image.ts';
 import { bearer, buildTestProduct, createCategory, createProduct, type TestProduct } from '../helpers.ts';
@@ -6,8 +7,11 @@ import { expectProblem, type OutboxRow, outboxCount, outboxFor, unique } from '.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A CloudEvents 1.0 event of `type` from the product service, as the outbox row holds it. */
-function expectCloudEvent(row: OutboxRow | undefined, type: string, data: Record<string, unknown>): void {
+/**
+ * A CloudEvents 1.0 event of `type` from the product service, as the outbox row holds it,
+ * whose data passes the type's schema in `@shop/contracts`.
+ */
+function expectCloudEvent(row: OutboxRow | undefined, type: EventType, data: Record<string, unknown>): void {
   expect(row).toBeDefined();
   expect(row?.type).toBe(type);
   expect(row?.event).toEqual({
@@ -22,6 +26,7 @@ function expectCloudEvent(row: OutboxRow | undefined, type: string, data: Record
     traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
   });
   expect(row?.event.id).toBe(row?.event_id);
+  expect(schemaErrors(EVENT_SCHEMAS[type], row?.event.data)).toEqual([]);
   const time = Date.parse(row?.event.time ?? '');
   expect(Math.abs(Date.now() - time)).toBeLessThan(60_000);
 }

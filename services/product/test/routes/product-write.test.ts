@@ -36,7 +36,7 @@ describe.each(databaseTargets())('product endpoints on $name', (target) => {
   });
 
   describe('GET /api/products/{id}', () => {
-    it('when the product exists, then exactly the API.md fields, currency EUR and image_url null', async () => {
+    it('when the product exists, then exactly the documented fields, currency EUR and image_url null', async () => {
       const created = await make({ description: 'Extra virgin.', price_cents: 1099, stock: 5 });
       const response = await getProduct(product.app, created.id);
       expect(response.statusCode).toBe(200);
@@ -106,6 +106,18 @@ describe.each(databaseTargets())('product endpoints on $name', (target) => {
     it('when price_cents is -1, then 400 naming price_cents', async () => {
       const body = expectProblem(await post({ ...valid(), price_cents: -1 }), 400);
       expect(body.errors).toContainEqual({ field: 'price_cents', message: expect.any(String) });
+    });
+
+    it('when price_cents passes its ceiling (100,000,000) or int4, then 400 naming price_cents on create and update; at the ceiling it is kept', async () => {
+      for (const price of [100_000_001, 2_147_483_648, Number.MAX_SAFE_INTEGER]) {
+        const body = expectProblem(await post({ ...valid(), price_cents: price }), 400);
+        expect(body.errors).toContainEqual({ field: 'price_cents', message: expect.any(String) });
+      }
+      const created = await make({ price_cents: 100_000_000 });
+      expect(created.price_cents).toBe(100_000_000);
+      const body = expectProblem(await patch(created.id, { price_cents: 2_147_483_648 }), 400);
+      expect(body.errors).toContainEqual({ field: 'price_cents', message: expect.any(String) });
+      expect((await getProduct(product.app, created.id)).json().price_cents).toBe(100_000_000);
     });
 
     it('when price_cents is the string "5", then 400 (never coerced)', async () => {

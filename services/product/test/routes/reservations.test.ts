@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { databaseTargets } from '@shop/platform/testing';
+import { NewReservation, RESERVATIONS_PATH, ReservationView } from '@shop/contracts';
+import { databaseTargets, schemaErrors } from '@shop/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestProduct, createCategory, createProduct, type TestProduct } from '../helpers.ts';
 import { expectProblem, stockOf, unique } from './support.ts';
@@ -321,6 +322,37 @@ describe.each(databaseTargets())('internal reservations on $name', (target) => {
       expectProblem(await release(id, {}), 401);
       expect((await read(id)).json().status).toBe('held');
       expect(await stockOf(product.app, item.id)).toBe(9);
+    });
+  });
+
+  describe('the contract with the order service', () => {
+    it('when a reservation is made, read, committed and released, then every answer passes ReservationView', async () => {
+      const cola = await make(10);
+      const made = await reserve({ order_ref: orderRef(), items: [{ product_id: cola.id, quantity: 1 }] });
+      const id = made.json().reservation_id;
+      const answers = [made, await read(id), await commit(id), await release(id)];
+      for (const answer of answers) {
+        expect(answer.statusCode).toBeLessThan(300);
+        expect(schemaErrors(ReservationView, answer.json())).toEqual([]);
+      }
+    });
+
+    it('when /openapi.json is read, then the reservation operations carry the contract’s body and answers', async () => {
+      const paths = (await product.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths;
+      const post = paths[RESERVATIONS_PATH]?.post;
+      const body = post?.requestBody?.content?.['application/json']?.schema;
+      expect(body?.required?.sort()).toEqual([...NewReservation.required].sort());
+      expect(Object.keys(body?.properties ?? {}).sort()).toEqual(Object.keys(NewReservation.properties).sort());
+      const operations = [
+        post,
+        paths[`${RESERVATIONS_PATH}/{id}`]?.get,
+        paths[`${RESERVATIONS_PATH}/{id}/commit`]?.post,
+        paths[`${RESERVATIONS_PATH}/{id}`]?.delete,
+      ];
+      for (const operation of operations) {
+        const answer = operation?.responses?.['200']?.content?.['application/json']?.schema;
+        expect(answer?.required?.sort()).toEqual([...ReservationView.required].sort());
+      }
     });
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_unpublished_idx" ON "product"."outbox" USING btree ("id") WHERE "product"."outbox"."published_at" is null;
