@@ -8,6 +8,7 @@ import {
   type HttpApp,
   type Logger,
   OutboxRelay,
+  registerOutboxMetrics,
   type TokenVerifier,
 } from '@shop/platform';
 import type { OrderConfig } from './config.ts';
@@ -18,6 +19,7 @@ import { outbox } from './db/schema.ts';
 import type { CartGateway, ProductGateway } from './domain/ports.ts';
 import { ReservationReconciler } from './jobs/reservation-reconciler.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
+import { internalRoutes } from './routes/internal.ts';
 import { orderRoutes } from './routes/orders.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
@@ -63,6 +65,7 @@ export async function buildOrderApp(deps: OrderDeps): Promise<OrderService> {
         ),
     },
     manage: { orders, products: deps.products },
+    outcomes: { orders },
     auth: createAuth(deps.verifier),
     logger,
   };
@@ -73,6 +76,7 @@ export async function buildOrderApp(deps: OrderDeps): Promise<OrderService> {
         table: outbox,
         bus: deps.bus,
         leadership: database.leadership('outbox'),
+        listen: database.listen,
         logger,
       })
     : undefined;
@@ -84,8 +88,10 @@ export async function buildOrderApp(deps: OrderDeps): Promise<OrderService> {
     publicUrl: config.PUBLIC_URL,
     readiness: [{ name: 'database', check: database.ping }],
   });
+  registerOutboxMetrics(app.metrics, database.db, outbox);
   orderRoutes(app, context);
   adminOrderRoutes(app, context);
+  internalRoutes(app, context);
   app.addHook('onClose', async () => {
     await reconciler.stop();
     await relay?.stop();

@@ -1,5 +1,5 @@
 import {
-  accountTokenVerifier,
+  accountTokenGuard,
   clientCredentialsToken,
   createLogger,
   listen,
@@ -34,6 +34,7 @@ export async function startOrder(options: ServiceStartOptions = {}): Promise<Run
     service: 'order',
     migrationsFolder: MIGRATIONS_FOLDER,
     databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
@@ -55,16 +56,23 @@ export async function startOrder(options: ServiceStartOptions = {}): Promise<Run
     ? new ServiceClient({ service: 'cart', baseUrl: config.CART_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
     : undefined;
   try {
+    const tokens = accountTokenGuard(config, { bus: bus, logger });
+    await tokens.revocations.start();
     const service = await buildOrderApp({
       config,
       database: storage.database,
       logger,
-      verifier: accountTokenVerifier(config),
+      verifier: tokens.verifier,
       products: new HttpProductGateway(productHttp),
       cart: cartHttp ? new HttpCartGateway(cartHttp) : new NoCartGateway(),
       bus,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'order' });
+    const url = await listen(service.app, {
+      host: config.HOST,
+      port: config.PORT,
+      service: 'order',
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
     service.reconciler.start();
     service.relay?.start();
     return {
@@ -73,6 +81,7 @@ export async function startOrder(options: ServiceStartOptions = {}): Promise<Run
       url,
       close: async () => {
         await service.app.close();
+        await tokens.revocations.stop();
         await productHttp.close();
         await cartHttp?.close();
         await closeBus();

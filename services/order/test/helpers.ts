@@ -10,6 +10,8 @@ import { type DatabaseTarget, switchableServer } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { HttpOrderOutcomes } from '../../product/src/clients/order-outcomes.ts';
+import type { OrderOutcomes } from '../../product/src/domain/ports.ts';
 import {
   buildTestProduct,
   createCategory,
@@ -21,6 +23,7 @@ import { buildOrderApp, MIGRATIONS_FOLDER, type OrderService } from '../src/app.
 import { NoCartGateway } from '../src/clients/cart-client.ts';
 import { HttpProductGateway } from '../src/clients/product-client.ts';
 import type { OrderView } from '../src/domain/order.ts';
+import type { ProductGateway } from '../src/domain/ports.ts';
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -38,6 +41,13 @@ export interface TestShop {
   /** Stops the product service listening (connections dropped); `startProduct` brings it back on the same port. */
   stopProduct(): Promise<void>;
   startProduct(): Promise<void>;
+  /** The same for the order service, which the product service's sweeper asks over HTTP. */
+  stopOrder(): Promise<void>;
+  startOrder(): Promise<void>;
+  /** Moves the product service's clock (its reservations' expiry) forward. */
+  advanceProductClock(ms: number): void;
+  /** One run of the product service's sweeper: it asks the order service about due reservations. */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,9 +60,25 @@ let nextUserId = 1000;
  */
 export async function buildTestShop(
   target: DatabaseTarget,
-  options: { upstreamTimeoutMs?: number; keyLeaseMs?: number } = {},
+  options: {
+    upstreamTimeoutMs?: number;
+    keyLeaseMs?: number;
+    /** Stands between the saga and the real product client (to interleave or fail a step). */
+    wrapProducts?: (products: ProductGateway) => ProductGateway;
+  } = {},
 ): Promise<TestShop> {
-  const product = await buildTestProduct(target);
+  let productClockOffsetMs = 0;
+  // The product service's sweeper asks the order service, which listens only once built below.
+  let askOrderService: OrderOutcomes | undefined;
+  const product = await buildTestProduct(target, {
+    clock: { now: () => new Date(Date.now() + productClockOffsetMs) },
+    orders: {
+      outcomes: (reservations) => {
+        if (!askOrderService) throw new Error('the order service is not built yet');
+        return askOrderService.outcomes(reservations);
+      },
+    },
+  });
   await product.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (product.app.server.address() as AddressInfo).port;
   const { database, cleanup } = await target.open({ service: 'order', migrationsFolder: MIGRATIONS_FOLDER });
@@ -67,12 +93,21 @@ export async function buildTestShop(
     database,
     logger: createLogger({ name: 'order-test', level: 'silent' }),
     verifier: product.tokens.verifier,
-    products: new HttpProductGateway(http),
+    products: options.wrapProducts ? options.wrapProducts(new HttpProductGateway(http)) : new HttpProductGateway(http),
     cart: new NoCartGateway(),
     timing: { keyLeaseMs: options.keyLeaseMs },
   });
+  await order.app.listen({ host: '127.0.0.1', port: 0 });
+  const orderHttp = new ServiceClient({
+    service: 'order',
+    baseUrl: `http://127.0.0.1:${(order.app.server.address() as AddressInfo).port}`,
+    timeoutMs: 2_000,
+    token: async () => product.tokens.productService,
+  });
+  askOrderService = new HttpOrderOutcomes(orderHttp);
   const category = await createCategory(product.app, product.tokens.admin, `Orders ${port}`);
   const productServer = switchableServer(product.app.server);
+  const orderServer = switchableServer(order.app.server);
 
   return {
     order: { ...order, database },
@@ -98,9 +133,17 @@ export async function buildTestShop(
     },
     stopProduct: () => productServer.stop(),
     startProduct: () => productServer.start(),
+    stopOrder: () => orderServer.stop(),
+    startOrder: () => orderServer.start(),
+    advanceProductClock: (ms) => {
+      productClockOffsetMs += ms;
+    },
+    sweep: () => product.sweeper.runOnce(),
     close: async () => {
+      await orderServer.restore();
       await order.app.close();
       await http.close();
+      await orderHttp.close();
       await cleanup();
       await productServer.restore();
       await product.close();

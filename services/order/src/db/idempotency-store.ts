@@ -10,15 +10,17 @@ export class PgIdempotencyStore implements IdempotencyStore {
   async claim(userId: number, key: string, requestHash: string, leaseMs: number): Promise<KeyClaim> {
     const attemptId = randomUUID();
     const lockedUntil = sql`now() + ${`${leaseMs} milliseconds`}::interval`;
-    return this.db.transaction(async (tx) => {
-      // Concurrent claims of one key queue on its primary key: exactly one inserts.
-      const inserted = await tx
-        .insert(idempotencyKeys)
-        .values({ userId, key, requestHash, attemptId, lockedUntil })
-        .onConflictDoNothing()
-        .returning({ attemptId: idempotencyKeys.attemptId });
-      if (inserted.length > 0) return { kind: 'claimed', attemptId } as const;
+    // A new key, the common case, in one statement. Concurrent claims of one key queue on
+    // its primary key: exactly one inserts.
+    const inserted = await this.db
+      .insert(idempotencyKeys)
+      .values({ userId, key, requestHash, attemptId, lockedUntil })
+      .onConflictDoNothing()
+      .returning({ attemptId: idempotencyKeys.attemptId });
+    if (inserted.length > 0) return { kind: 'claimed', attemptId };
 
+    // A key seen before: what became of it, read and maybe taken over under its row lock.
+    return this.db.transaction(async (tx) => {
       const [row] = await tx
         .select({
           requestHash: idempotencyKeys.requestHash,

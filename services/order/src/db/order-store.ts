@@ -1,67 +1,68 @@
-import { EVENT_TYPES } from '@shop/contracts';
-import { type Db, Outbox } from '@shop/platform';
+import { EVENT_TYPES, type EventPayloads } from '@shop/contracts';
+import { type Db, Outbox, queryRows } from '@shop/platform';
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Order, OrderStatus } from '../domain/order.ts';
 import type { NewOrder, OrderEvent, OrderQuery, OrderSort, OrderStore } from '../domain/ports.ts';
+import { orderMoveEvent, orderPlacedEvent } from '../events/order-events.ts';
 import { idempotencyKeys, orderLines, orders, outbox } from './schema.ts';
 
 export class PgOrderStore implements OrderStore {
-  private readonly events = new Outbox(outbox, '/order');
+  private readonly events = new Outbox<EventPayloads>(outbox, '/order');
 
   constructor(private readonly db: Db) {}
 
+  /**
+   * One statement, so one round trip and its own transaction: the key's attempt is checked
+   * and the order's id drawn from its sequence onto the key, then the order, its lines and
+   * its `order.placed` row are inserted, and the relay notified. No row when the key's
+   * attempt is no longer this one. The event is built before the id exists, so the
+   * statement writes the id into it (`data.order_id`).
+   */
   async insert(input: NewOrder): Promise<Order | null> {
-    const id = await this.db.transaction(async (tx) => {
-      const stillOurs = await tx
-        .update(idempotencyKeys)
-        .set({ lockedUntil: sql`now() + interval '1 minute'` })
-        .where(
-          and(
-            eq(idempotencyKeys.userId, input.userId),
-            eq(idempotencyKeys.key, input.idempotency.key),
-            eq(idempotencyKeys.attemptId, input.idempotency.attemptId),
-            isNull(idempotencyKeys.orderId),
-          ),
-        )
-        .returning({ key: idempotencyKeys.key });
-      if (stillOurs.length === 0) return null;
-      const [row] = await tx
-        .insert(orders)
-        .values({
-          userId: input.userId,
-          email: input.email,
-          status: 'confirmed',
-          totalCents: input.totalCents,
-          currency: input.currency,
-          reservationId: input.reservationId,
-          reservationAction: 'commit',
-          fromCart: input.fromCart,
-        })
-        .returning({ id: orders.id });
-      if (!row) throw new Error('insert returned no row');
-      await tx.insert(orderLines).values(input.lines.map((line) => ({ orderId: row.id, ...line })));
-      await tx
-        .update(idempotencyKeys)
-        .set({ orderId: row.id })
-        .where(and(eq(idempotencyKeys.userId, input.userId), eq(idempotencyKeys.key, input.idempotency.key)));
-      await this.events.add(tx, EVENT_TYPES.orderPlaced, {
-        order_id: row.id,
-        user_id: input.userId,
-        email: input.email,
-        items: input.lines.map((line) => ({
-          product_id: line.productId,
-          name: line.name,
-          unit_price_cents: line.unitPriceCents,
-          quantity: line.quantity,
-          line_total_cents: line.unitPriceCents * line.quantity,
-        })),
-        total_cents: input.totalCents,
-        currency: input.currency,
-        from_cart: input.fromCart,
-      });
-      return row.id;
-    });
-    return id === null ? null : this.find(id);
+    const lines = [...input.lines].sort((a, b) => a.productId - b.productId);
+    const event = this.events.event(EVENT_TYPES.orderPlaced, orderPlacedEvent({ ...input, lines, id: 0 }));
+    const [row] = await queryRows<{ id: number; created_at: string | Date; updated_at: string | Date }>(
+      this.db,
+      sql`
+      with claimed as (
+        update ${idempotencyKeys}
+        set order_id = nextval(pg_get_serial_sequence('"order".orders', 'id')), locked_until = now() + interval '1 minute'
+        where user_id = ${input.userId} and key = ${input.idempotency.key}
+          and attempt_id = ${input.idempotency.attemptId} and order_id is null
+        returning order_id
+      ), saved as (
+        insert into ${orders} (id, user_id, email, status, total_cents, currency, reservation_id, from_cart)
+        overriding system value
+        select order_id, ${input.userId}::int, ${input.email}::text, 'confirmed', ${input.totalCents}::bigint,
+          ${input.currency}::text, ${input.reservationId}::uuid, ${input.fromCart}::boolean
+        from claimed
+        returning id, created_at, updated_at
+      ), saved_lines as (
+        insert into ${orderLines} (order_id, product_id, name, unit_price_cents, quantity)
+        select saved.id, line.product_id, line.name, line.unit_price_cents, line.quantity
+        from saved, jsonb_to_recordset(${JSON.stringify(lines.map(lineColumns))}::jsonb)
+          as line (product_id int, name text, unit_price_cents int, quantity int)
+      ), published as (
+        insert into ${outbox} (event_id, type, event)
+        select ${event.id}::uuid, ${event.type}::text, jsonb_set(${JSON.stringify(event)}::jsonb, '{data,order_id}', to_jsonb(saved.id))
+        from saved
+      )
+      select id, created_at, updated_at, pg_notify(${this.events.channel}, '') from saved`,
+      'order_insert',
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      userId: input.userId,
+      email: input.email,
+      status: 'confirmed',
+      lines,
+      totalCents: input.totalCents,
+      currency: input.currency,
+      reservationId: input.reservationId,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+    };
   }
 
   async find(id: number): Promise<Order | null> {
@@ -113,11 +114,8 @@ export class PgOrderStore implements OrderStore {
         .where(and(eq(orders.id, id), eq(orders.status, from)))
         .returning({ id: orders.id });
       if (!row) return false;
-      await this.events.add(
-        tx,
-        event.type === 'order.cancelled' ? EVENT_TYPES.orderCancelled : EVENT_TYPES.orderStatusChanged,
-        event.data,
-      );
+      const { type, data } = orderMoveEvent(event);
+      await this.events.add(tx, type, data);
       return true;
     });
     return moved ? this.find(id) : null;
@@ -138,6 +136,32 @@ export class PgOrderStore implements OrderStore {
       .update(orders)
       .set({ reservationAction: null })
       .where(and(eq(orders.id, id), eq(orders.reservationAction, action)));
+  }
+
+  async orderOfReservation(reservationId: string, orderRef: string): Promise<OrderStatus | null> {
+    return this.db.transaction(async (tx) => {
+      // Locking the attempt's key row first waits out an insert under way by that attempt,
+      // so the order it makes is seen below, or the insert finds the key gone and fails.
+      const attempt = UUID.test(orderRef)
+        ? await tx
+            .select({ orderId: idempotencyKeys.orderId })
+            .from(idempotencyKeys)
+            .where(eq(idempotencyKeys.attemptId, orderRef))
+            .for('update')
+        : [];
+      const [order] = await tx
+        .select({ status: orders.status })
+        .from(orders)
+        .where(eq(orders.reservationId, reservationId));
+      if (order) return order.status;
+      if (attempt.length > 0) {
+        // No order, so none may come: the attempt loses its key (a retry claims it afresh).
+        await tx
+          .delete(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.attemptId, orderRef), isNull(idempotencyKeys.orderId)));
+      }
+      return null;
+    });
   }
 
   private async withLines(rows: Array<typeof orders.$inferSelect>): Promise<Order[]> {
@@ -169,15 +193,27 @@ export class PgOrderStore implements OrderStore {
   }
 }
 
-function sortOrder(sort: OrderSort): { key: SQL; type: 'timestamptz' | 'integer'; descending: boolean } {
+/** Attempt ids are UUIDs: another ref was never an attempt of this service. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function sortOrder(sort: OrderSort): { key: SQL; type: 'timestamptz' | 'bigint'; descending: boolean } {
   switch (sort) {
     case 'date':
       return { key: sql`${orders.createdAt}`, type: 'timestamptz', descending: false };
     case '-date':
       return { key: sql`${orders.createdAt}`, type: 'timestamptz', descending: true };
     case 'total':
-      return { key: sql`${orders.totalCents}`, type: 'integer', descending: false };
+      return { key: sql`${orders.totalCents}`, type: 'bigint', descending: false };
     case '-total':
-      return { key: sql`${orders.totalCents}`, type: 'integer', descending: true };
+      return { key: sql`${orders.totalCents}`, type: 'bigint', descending: true };
   }
+}
+
+function lineColumns(line: Order['lines'][number]) {
+  return {
+    product_id: line.productId,
+    name: line.name,
+    unit_price_cents: line.unitPriceCents,
+    quantity: line.quantity,
+  };
 }

@@ -1,6 +1,18 @@
 import { outboxTable } from '@shop/platform';
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Everything the order service stores lives in the `order` schema. */
 export const order = pgSchema('order');
@@ -13,7 +25,8 @@ export const orders = order.table(
     /** The customer's e-mail when ordering, for the confirmation and cancellation mails. */
     email: text('email').notNull(),
     status: text('status', { enum: ['confirmed', 'shipped', 'delivered', 'cancelled'] }).notNull(),
-    totalCents: integer('total_cents').notNull(),
+    /** A sum of lines that may pass int4 (2,147,483,647); safe as a JS number up to 2^53. */
+    totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     reservationId: uuid('reservation_id').notNull(),
     /** A reservation call still owed to the product service (commit after placing, release after cancelling). */
@@ -29,6 +42,8 @@ export const orders = order.table(
     index('orders_user_created_idx').on(table.userId, table.createdAt, table.id),
     index('orders_created_idx').on(table.createdAt, table.id),
     index('orders_pending_reservation_idx').on(table.id).where(sql`${table.reservationAction} is not null`),
+    // The product service asks by reservation what became of it; one reservation, one order.
+    uniqueIndex('orders_reservation_idx').on(table.reservationId),
   ],
 );
 
@@ -58,7 +73,11 @@ export const idempotencyKeys = order.table(
     orderId: integer('order_id').references(() => orders.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.key] })],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.key] }),
+    // The attempt id is the reservation's order_ref: the product service's question names it.
+    uniqueIndex('idempotency_keys_attempt_idx').on(table.attemptId),
+  ],
 );
 
 export const outbox = outboxTable(order);

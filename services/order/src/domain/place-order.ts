@@ -27,8 +27,10 @@ export interface PlaceOrderRequest {
 export const MAX_QUANTITY = 99;
 
 /**
- * The checkout saga (ARCHITECTURE §2). Never trusts a client price: the lines and
- * prices are the ones the product service reserved.
+ * The checkout saga (services/order/README.md). Never trusts a client price: the lines and
+ * prices are the ones the product service reserved. The reservation is not committed
+ * here: the product service commits it when `order.placed` reaches it, and its expiry
+ * sweeper asks this service about any reservation still held when its time is up.
  */
 export async function placeOrder(
   request: PlaceOrderRequest,
@@ -45,7 +47,7 @@ export async function placeOrder(
     reservation = await deps.products.reserve(claim.attemptId, items); // 3. stock and today's prices
     checkReservationMatches(reservation, items);
     saved = await deps.orders.insert({
-      // 4. order + lines + order.placed, one transaction
+      // 4. order + lines + order.placed (which commits the reservation), one transaction
       userId: request.user.id,
       email: request.user.email,
       lines: reservation.lines,
@@ -55,13 +57,14 @@ export async function placeOrder(
       fromCart: request.body.fromCart === true,
       idempotency: { key: request.idempotencyKey, attemptId: claim.attemptId },
     });
-    if (!saved) throw conflict('Another request with this Idempotency-Key took over; retry to get its order.');
+    // The key moved on: another request took it over, or this attempt ran so long that the
+    // product service was told it had no order (and expires its reservation).
+    if (!saved) throw conflict('This request no longer holds its Idempotency-Key; retry with the same key.');
   } catch (error) {
     if (reservation && !saved) await undoReservation(reservation.id, deps); // undo of step 3
     await deps.keys.free(request.user.id, request.idempotencyKey, claim.attemptId);
     throw error;
   }
-  await commitReservation(saved, deps); // 5. the stock is sold
   return { order: saved, replayed: false };
 }
 
@@ -133,15 +136,5 @@ async function undoReservation(reservationId: string, deps: PlaceOrderDeps): Pro
   } catch (error) {
     // The reservation expires by itself (RESERVATION_TTL): the stock comes back either way.
     deps.onUndoFailed?.({ reservationId, error });
-  }
-}
-
-/** If the commit fails now, the order stays marked and the reconciler commits it later. */
-async function commitReservation(order: Order, deps: PlaceOrderDeps): Promise<void> {
-  try {
-    await deps.products.commit(order.reservationId);
-    await deps.orders.reservationSettled(order.id, 'commit');
-  } catch (error) {
-    deps.onUndoFailed?.({ reservationId: order.reservationId, error });
   }
 }

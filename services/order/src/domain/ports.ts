@@ -67,6 +67,12 @@ export interface OrderStore {
   pendingReservations(limit: number): Promise<PendingReservation[]>;
   /** Records that the reservation call for `action` went through. */
   reservationSettled(id: number, action: 'commit' | 'release'): Promise<void>;
+  /**
+   * The status of the order that holds `reservationId`, or null when none does. Null is
+   * final: in the same transaction the attempt that reserved it (`orderRef`) loses its
+   * idempotency key, so it can never insert its order afterwards.
+   */
+  orderOfReservation(reservationId: string, orderRef: string): Promise<OrderStatus | null>;
 }
 
 /** An order whose reservation still needs its commit or release call. */

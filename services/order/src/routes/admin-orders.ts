@@ -2,7 +2,7 @@ import type { HttpApp } from '@shop/platform';
 import type { OrderContext } from '../context.ts';
 import { listOrders, moveStatus } from '../domain/manage-orders.ts';
 import { toView } from '../domain/order.ts';
-import { decodeOrderCursor, encodeOrderCursor } from './order-cursor.ts';
+import { orderCursor } from './order-cursor.ts';
 import { AdminOrderListQuery, IdParams, Order, OrderPage, Problem, StatusBody, security } from './schemas.ts';
 
 const tags = ['orders (admin)'];
@@ -30,12 +30,12 @@ export function adminOrderRoutes(app: HttpApp, ctx: OrderContext): void {
           minTotalCents: min_total_cents,
           maxTotalCents: max_total_cents,
           sort,
-          after: cursor ? decodeOrderCursor(cursor, sort) : undefined,
+          after: cursor ? orderCursor.decode(cursor, sort) : undefined,
           limit,
         },
         ctx.manage,
       );
-      return { items: page.items.map(toView), next_cursor: page.next ? encodeOrderCursor(sort, page.next) : null };
+      return { items: page.items.map(toView), next_cursor: page.next ? orderCursor.encode(sort, page.next) : null };
     },
   );
 

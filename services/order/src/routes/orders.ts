@@ -1,10 +1,10 @@
-import type { HttpApp } from '@shop/platform';
+import { type HttpApp, registerCounter } from '@shop/platform';
 import type { OrderContext } from '../context.ts';
 import { cancelOrder, getOrder, listOrders } from '../domain/manage-orders.ts';
 import { toView } from '../domain/order.ts';
 import { placeOrder } from '../domain/place-order.ts';
 import { callerOf } from './caller.ts';
-import { decodeOrderCursor, encodeOrderCursor } from './order-cursor.ts';
+import { orderCursor } from './order-cursor.ts';
 import {
   IdempotencyHeaders,
   IdParams,
@@ -20,6 +20,11 @@ const tags = ['orders'];
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 
 export function orderRoutes(app: HttpApp, ctx: OrderContext): void {
+  const ordersPlaced = registerCounter(app.metrics, {
+    name: 'orders_placed_total',
+    help: 'Orders placed (a request replayed with the same Idempotency-Key is not counted again)',
+  });
+
   app.post(
     '/api/orders',
     {
@@ -46,6 +51,7 @@ export function orderRoutes(app: HttpApp, ctx: OrderContext): void {
         },
         ctx.placeOrder,
       );
+      if (!replayed) ordersPlaced.inc();
       return reply.code(replayed ? 200 : 201).send(toView(order));
     },
   );
@@ -72,12 +78,12 @@ export function orderRoutes(app: HttpApp, ctx: OrderContext): void {
           minTotalCents: min_total_cents,
           maxTotalCents: max_total_cents,
           sort,
-          after: cursor ? decodeOrderCursor(cursor, sort) : undefined,
+          after: cursor ? orderCursor.decode(cursor, sort) : undefined,
           limit,
         },
         ctx.manage,
       );
-      return { items: page.items.map(toView), next_cursor: page.next ? encodeOrderCursor(sort, page.next) : null };
+      return { items: page.items.map(toView), next_cursor: page.next ? orderCursor.encode(sort, page.next) : null };
     },
   );
 

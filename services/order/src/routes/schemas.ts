@@ -62,8 +62,9 @@ const listFilters = {
       { description: '-date (default), date, total, -total' },
     ),
   ),
-  min_total_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
-  max_total_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  // Totals are bigint: any total a JSON number carries exactly.
+  min_total_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  max_total_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   status: Type.Optional(Status),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   cursor: Type.Optional(Type.String({ maxLength: 512 })),
@@ -72,3 +73,30 @@ export const OrderListQuery = Type.Object(listFilters);
 export const AdminOrderListQuery = Type.Object({ user_id: Type.Optional(Id), ...listFilters });
 
 export const StatusBody = Type.Object({ status: Type.Union([Type.Literal('shipped'), Type.Literal('delivered')]) });
+
+// The pattern too: the uuid format also accepts a `urn:uuid:` prefix, which PostgreSQL does not.
+const Uuid = Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' });
+export const OutcomesBody = Type.Object({
+  reservations: Type.Array(
+    Type.Object({
+      reservation_id: Uuid,
+      order_ref: Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'The ref the reservation was made under: the idempotency attempt that reserved it',
+      }),
+    }),
+    { minItems: 1, maxItems: 500 },
+  ),
+});
+export const Outcomes = Type.Object({
+  outcomes: Type.Array(
+    Type.Object({
+      reservation_id: Type.String({ format: 'uuid' }),
+      outcome: Type.Union([Type.Literal('commit'), Type.Literal('release')], {
+        description:
+          'commit: a live order holds it; release: its order was cancelled, or none holds it and none ever will',
+      }),
+    }),
+  ),
+});

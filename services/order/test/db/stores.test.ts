@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { databaseTargets } from '@shop/platform/testing';
+import { EVENT_SCHEMAS, type EventType } from '@shop/contracts';
+import { databaseTargets, schemaErrors, testServers } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/app.ts';
@@ -157,7 +158,7 @@ describe.each(harnesses)('order stores on $name', ({ open }) => {
   });
 
   describe('OrderStore', () => {
-    it('when inserted under the key’s attempt, then the order, its lines and order.placed are saved and the commit is pending', async () => {
+    it('when inserted under the key’s attempt, then the order, its lines and order.placed (naming its reservation) are saved, and no reservation call is owed', async () => {
       const user = nextUser++;
       const order = await place(user, [line(5, 250, 2), line(3, 100, 1)]);
 
@@ -179,14 +180,12 @@ describe.each(harnesses)('order stores on $name', ({ open }) => {
             total_cents: 600,
             currency: 'EUR',
             from_cart: false,
+            reservation_id: order.reservationId,
           },
         },
       ]);
-      expect(await stores.orders.pendingReservations(1000)).toContainEqual({
-        id: order.id,
-        reservationId: order.reservationId,
-        action: 'commit',
-      });
+      // The product service commits the reservation when order.placed reaches it.
+      expect((await stores.orders.pendingReservations(1000)).filter((p) => p.id === order.id)).toEqual([]);
     });
 
     it('when no order has the id, then find gives null', async () => {
@@ -204,12 +203,34 @@ describe.each(harnesses)('order stores on $name', ({ open }) => {
       expect(events.map((row) => row.type)).toEqual(['order.placed', 'order.status_changed']);
     });
 
-    it('when a commit is settled, then it is no longer pending; a cancel makes a release pending until it is settled', async () => {
+    it('when orders are placed, cancelled and moved, then every outbox row’s data passes its contract schema', async () => {
+      const cancelled = await place(nextUser++, [line(2, 300, 3)]);
+      await stores.orders.setStatus(cancelled.id, 'confirmed', 'cancelled', {
+        type: 'order.cancelled',
+        data: { order_id: cancelled.id, user_id: cancelled.userId, email: cancelled.email, reason: 'test' },
+      });
+      const moved = await place(nextUser++, [line(4, 0)]);
+      await stores.orders.setStatus(moved.id, 'confirmed', 'shipped', {
+        type: 'order.status_changed',
+        data: { order_id: moved.id, status: 'shipped' },
+      });
+      const rows = (await stores.outbox()).filter((row) =>
+        [cancelled.id, moved.id].includes(row.data.order_id as number),
+      );
+      expect(rows.map((row) => row.type)).toEqual([
+        'order.placed',
+        'order.cancelled',
+        'order.placed',
+        'order.status_changed',
+      ]);
+      for (const row of rows) {
+        expect(schemaErrors(EVENT_SCHEMAS[row.type as EventType], row.data), row.type).toEqual([]);
+      }
+    });
+
+    it('when an order is cancelled, then a release is pending until it is settled; settling another action changes nothing', async () => {
       const order = await place(nextUser++, [line(1, 100)]);
       const pending = async () => (await stores.orders.pendingReservations(1000)).filter((p) => p.id === order.id);
-      await stores.orders.reservationSettled(order.id, 'release'); // not the owed action: no effect
-      expect(await pending()).toEqual([{ id: order.id, reservationId: order.reservationId, action: 'commit' }]);
-      await stores.orders.reservationSettled(order.id, 'commit');
       expect(await pending()).toEqual([]);
 
       await stores.orders.setStatus(order.id, 'confirmed', 'cancelled', {
@@ -217,8 +238,64 @@ describe.each(harnesses)('order stores on $name', ({ open }) => {
         data: { order_id: order.id, user_id: order.userId, email: order.email, reason: 'test' },
       });
       expect(await pending()).toEqual([{ id: order.id, reservationId: order.reservationId, action: 'release' }]);
+      await stores.orders.reservationSettled(order.id, 'commit'); // not the owed action: no effect
+      expect(await pending()).toHaveLength(1);
       await stores.orders.reservationSettled(order.id, 'release');
       expect(await pending()).toEqual([]);
+    });
+
+    describe('orderOfReservation', () => {
+      const newOrder = (user: number, key: string, attemptId: string, reservationId = randomUUID()) => ({
+        userId: user,
+        email: 'late@example.com',
+        lines: [line(1, 100)],
+        totalCents: 100,
+        currency: 'EUR',
+        reservationId,
+        fromCart: false,
+        idempotency: { key, attemptId },
+      });
+
+      it('when an order holds the reservation, then its status comes back, whatever ref is asked with, and nothing changes', async () => {
+        const user = nextUser++;
+        const order = await place(user, [line(1, 100)], 'holds');
+        expect(await stores.orders.orderOfReservation(order.reservationId, randomUUID())).toBe('confirmed');
+        await stores.orders.setStatus(order.id, 'confirmed', 'cancelled', {
+          type: 'order.cancelled',
+          data: { order_id: order.id, user_id: user, email: order.email, reason: 'test' },
+        });
+        expect(await stores.orders.orderOfReservation(order.reservationId, 'not-a-uuid')).toBe('cancelled');
+        expect(await stores.keys.claim(user, 'holds', 'hash-holds', LEASE)).toEqual({
+          kind: 'done',
+          requestHash: 'hash-holds',
+          orderId: order.id,
+        });
+      });
+
+      it('when the attempt holds its key without an order, then null, and the attempt loses the key: its late insert is refused and the key can be claimed afresh', async () => {
+        const user = nextUser++;
+        const claim = await stores.keys.claim(user, 'slow', 'h1', LEASE);
+        if (claim.kind !== 'claimed') throw new Error('not claimed');
+        const reservationId = randomUUID();
+
+        expect(await stores.orders.orderOfReservation(reservationId, claim.attemptId)).toBeNull();
+        expect(await stores.orders.insert(newOrder(user, 'slow', claim.attemptId, reservationId))).toBeNull();
+        expect(await stores.orders.orderOfReservation(reservationId, claim.attemptId)).toBeNull();
+        expect((await stores.orders.list({ userId: user, sort: '-date', limit: 10 })).items).toEqual([]);
+        const again = await stores.keys.claim(user, 'slow', 'h1', LEASE);
+        expect(again.kind).toBe('claimed');
+        if (again.kind !== 'claimed') return;
+        expect(await stores.orders.insert(newOrder(user, 'slow', again.attemptId))).not.toBeNull();
+      });
+
+      it('when no attempt has the ref, then null and no other key changes', async () => {
+        const user = nextUser++;
+        const claim = await stores.keys.claim(user, 'bystander', 'h1', LEASE);
+        if (claim.kind !== 'claimed') throw new Error('not claimed');
+        expect(await stores.orders.orderOfReservation(randomUUID(), randomUUID())).toBeNull();
+        expect(await stores.orders.orderOfReservation(randomUUID(), 'order-ref-of-another-kind')).toBeNull();
+        expect(await stores.orders.insert(newOrder(user, 'bystander', claim.attemptId))).not.toBeNull();
+      });
     });
 
     describe('list', () => {
@@ -293,5 +370,54 @@ describe('the fakes’ own clock', () => {
     expect((await keys.claim(1, 'k', 'h', LEASE)).kind).toBe('busy');
     tables.clock.advance(LEASE + 1);
     expect((await keys.claim(1, 'k', 'h', LEASE)).kind).toBe('claimed');
+  });
+});
+
+/** Real concurrency needs real connections: PGlite is one connection and serializes everything. */
+describe.runIf(testServers().postgresUrl !== null)('orderOfReservation racing the insert on PostgreSQL', () => {
+  it('when the question and the attempt’s insert run at once, then either the order exists and its status comes back, or null comes back and the insert is refused; never an order after null', async () => {
+    const postgres = databaseTargets().find((target) => target.name === 'postgres');
+    if (!postgres) throw new Error('PostgreSQL is reachable but not a database target');
+    const { database, cleanup } = await postgres.open({ service: 'order', migrationsFolder: MIGRATIONS_FOLDER });
+    try {
+      const orders = new PgOrderStore(database.db);
+      const keys = new PgIdempotencyStore(database.db);
+      const seen = { placed: 0, fenced: 0 };
+      for (let round = 0; round < 60; round++) {
+        const user = 10_000 + round;
+        const claim = await keys.claim(user, 'race', 'h', LEASE);
+        if (claim.kind !== 'claimed') throw new Error('not claimed');
+        const reservationId = randomUUID();
+        const [inserted, answer] = await Promise.all([
+          // Each side starts a little later in some rounds, so both orders of arrival occur.
+          sleep(round % 4).then(() =>
+            orders.insert({
+              userId: user,
+              email: 'race@example.com',
+              lines: [line(1, 100)],
+              totalCents: 100,
+              currency: 'EUR',
+              reservationId,
+              fromCart: false,
+              idempotency: { key: 'race', attemptId: claim.attemptId },
+            }),
+          ),
+          sleep((round + 2) % 4).then(() => orders.orderOfReservation(reservationId, claim.attemptId)),
+        ]);
+        if (answer === null) {
+          expect(inserted).toBeNull();
+          seen.fenced += 1;
+        } else {
+          expect(answer).toBe('confirmed');
+          expect(inserted?.reservationId).toBe(reservationId);
+          seen.placed += 1;
+        }
+        // The answer stays what it was.
+        expect(await orders.orderOfReservation(reservationId, claim.attemptId)).toBe(answer);
+      }
+      expect(seen.placed + seen.fenced).toBe(60);
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -17,7 +17,7 @@ describe('placeOrder, the checkout saga', () => {
   });
 
   describe('when every step succeeds', () => {
-    it('when stock suffices, then the order is confirmed with the reserved lines, the reservation committed and order.placed written', async () => {
+    it('when stock suffices, then the order is confirmed with the reserved lines and order.placed written, naming the reservation the product service commits on it', async () => {
       const request = orderRequest([
         { productId: COLA, quantity: 2 },
         { productId: TEA, quantity: 1 },
@@ -32,12 +32,14 @@ describe('placeOrder, the checkout saga', () => {
       ]);
       expect(order.totalCents).toBe(2 * 199 + 350);
       expect(order.currency).toBe('EUR');
-      expect(world.products.reservation(order.reservationId)?.status).toBe('committed');
+      // No call back after the order is saved: the event commits the reservation.
+      expect(world.products.reservation(order.reservationId)?.status).toBe('held');
       expect(world.products.stockOf(COLA)).toBe(8);
       expect(world.products.stockOf(TEA)).toBe(4);
       expect(await world.orders.pendingReservations(10)).toEqual([]);
       expect(world.tables.outbox.map((row) => row.type)).toEqual(['order.placed']);
-      expect(world.products.calls).toEqual({ reserve: 1, commit: 1, release: 0 });
+      expect(world.tables.outbox[0]?.data).toMatchObject({ order_id: order.id, reservation_id: order.reservationId });
+      expect(world.products.calls).toEqual({ reserve: 1, commit: 0, release: 0 });
     });
 
     it('when the client sends prices, then they are ignored: the prices are the ones the reservation carries', async () => {
@@ -146,31 +148,6 @@ describe('placeOrder, the checkout saga', () => {
       expect(world.products.stockOf(COLA)).toBe(10);
     });
 
-    it('when the commit fails, then the order exists, stays marked for the reconciler, and ReservationReconciler.runOnce() commits it later', async () => {
-      world.products.failOn('commit');
-      const request = orderRequest([{ productId: COLA, quantity: 3 }]);
-      const { order } = await placeOrder(request, world.placeDeps());
-
-      expect(order.status).toBe('confirmed');
-      expect(world.tables.orders.size).toBe(1);
-      expect(world.products.reservation(order.reservationId)?.status).toBe('held');
-      expect(await world.orders.pendingReservations(10)).toEqual([
-        { id: order.id, reservationId: order.reservationId, action: 'commit' },
-      ]);
-      expect(world.undoFailures).toHaveLength(1);
-
-      const reconciler = world.reconciler();
-      await reconciler.runOnce(); // still down: stays marked
-      expect(await world.orders.pendingReservations(10)).toHaveLength(1);
-
-      world.products.heal('commit');
-      await reconciler.runOnce();
-      expect(world.products.reservation(order.reservationId)?.status).toBe('committed');
-      expect(await world.orders.pendingReservations(10)).toEqual([]);
-      expect(world.products.stockOf(COLA)).toBe(7);
-      expect(world.products.calls.release).toBe(0);
-    });
-
     it('when the process dies right after the reserve, then a retry with the same key after the lease takes over with a new attempt and succeeds, and the orphaned reservation is left held for the product service to expire', async () => {
       const request = orderRequest([{ productId: COLA, quantity: 2 }]);
       const crashing = mortalProcess(world);
@@ -196,7 +173,7 @@ describe('placeOrder, the checkout saga', () => {
       expect(retry.replayed).toBe(false);
       expect(retry.order.reservationId).not.toBe(orphan?.id);
       expect(world.tables.key(request.user.id, request.idempotencyKey)?.attemptId).not.toBe(orphan?.orderRef);
-      expect(world.products.reservation(retry.order.reservationId)?.status).toBe('committed');
+      expect(world.products.reservation(retry.order.reservationId)?.status).toBe('held');
 
       // Nobody committed or released the orphan: it is the product service's expiry's business.
       expect(world.products.reservation(orphan?.id ?? '')?.status).toBe('held');
@@ -207,7 +184,7 @@ describe('placeOrder, the checkout saga', () => {
       expect(world.tables.orders.size).toBe(1);
     });
 
-    it('when the process dies after the insert but before the commit, then the order is kept and the reconciler commits it', async () => {
+    it('when the process dies right after the insert, then the order is kept, owes the product service no call, and a replay returns it', async () => {
       const request = orderRequest([{ productId: TEA, quantity: 1 }]);
       const crashing = mortalProcess(world);
       crashing.dieAfter('insert');
@@ -216,8 +193,7 @@ describe('placeOrder, the checkout saga', () => {
       const [order] = [...world.tables.orders.values()];
       expect(order?.status).toBe('confirmed');
       expect(world.products.reservation(order?.reservationId ?? '')?.status).toBe('held');
-      await world.reconciler().runOnce();
-      expect(world.products.reservation(order?.reservationId ?? '')?.status).toBe('committed');
+      expect(await world.orders.pendingReservations(10)).toEqual([]);
 
       const replay = await placeOrder(request, world.placeDeps());
       expect(replay).toMatchObject({ replayed: true, order: { id: order?.id } });
@@ -236,7 +212,7 @@ describe('placeOrder, the checkout saga', () => {
 
       expect(second.replayed).toBe(true);
       expect(second.order).toEqual(first.order);
-      expect(world.products.calls).toEqual({ reserve: 1, commit: 1, release: 0 });
+      expect(world.products.calls).toEqual({ reserve: 1, commit: 0, release: 0 });
       expect(world.tables.orders.size).toBe(1);
       expect(world.products.stockOf(COLA)).toBe(9);
     });

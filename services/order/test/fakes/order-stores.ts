@@ -9,6 +9,7 @@ import type {
   OrderSort,
   OrderStore,
 } from '../../src/domain/ports.ts';
+import { orderMoveEvent, orderPlacedEvent } from '../../src/events/order-events.ts';
 
 /** The machine's clock, which a test can move forward (to let a key's lease pass). */
 export class ManualClock {
@@ -112,7 +113,7 @@ export class FakeOrderStore implements OrderStore {
       totalCents: input.totalCents,
       currency: input.currency,
       reservationId: input.reservationId,
-      reservationAction: 'commit',
+      reservationAction: null,
       fromCart: input.fromCart,
       createdAt: now,
       updatedAt: now,
@@ -120,24 +121,7 @@ export class FakeOrderStore implements OrderStore {
     this.tables.orders.set(row.id, row);
     key.orderId = row.id;
     key.lockedUntil = this.tables.clock.now() + 60_000;
-    this.tables.outbox.push({
-      type: 'order.placed',
-      data: {
-        order_id: row.id,
-        user_id: row.userId,
-        email: row.email,
-        items: row.lines.map((line) => ({
-          product_id: line.productId,
-          name: line.name,
-          unit_price_cents: line.unitPriceCents,
-          quantity: line.quantity,
-          line_total_cents: line.unitPriceCents * line.quantity,
-        })),
-        total_cents: row.totalCents,
-        currency: row.currency,
-        from_cart: row.fromCart,
-      },
-    });
+    this.tables.outbox.push({ type: 'order.placed', data: orderPlacedEvent(row) });
     return this.find(row.id);
   }
 
@@ -179,7 +163,7 @@ export class FakeOrderStore implements OrderStore {
     row.status = to;
     row.updatedAt = new Date(this.tables.clock.now());
     if (to === 'cancelled') row.reservationAction = 'release';
-    this.tables.outbox.push({ type: event.type, data: { ...event.data } });
+    this.tables.outbox.push(orderMoveEvent(event));
     return toOrder(row);
   }
 
@@ -194,6 +178,15 @@ export class FakeOrderStore implements OrderStore {
   async reservationSettled(id: number, action: 'commit' | 'release'): Promise<void> {
     const row = this.tables.orders.get(id);
     if (row && row.reservationAction === action) row.reservationAction = null;
+  }
+
+  async orderOfReservation(reservationId: string, orderRef: string): Promise<OrderStatus | null> {
+    const order = [...this.tables.orders.values()].find((row) => row.reservationId === reservationId);
+    if (order) return order.status;
+    for (const [id, key] of this.tables.keys) {
+      if (key.attemptId === orderRef && key.orderId === null) this.tables.keys.delete(id);
+    }
+    return null;
   }
 }
 

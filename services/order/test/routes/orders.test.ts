@@ -1,4 +1,5 @@
-import { databaseTargets } from '@shop/platform/testing';
+import { EVENT_SCHEMAS, type EventType } from '@shop/contracts';
+import { databaseTargets, schemaErrors } from '@shop/platform/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/domain/order.ts';
@@ -111,9 +112,25 @@ describe.each(databaseTargets())('order reads, cancellation and admin on $name',
       ['from another sort', () => cursorOf({ s: 'total', v: '100', i: 1 })],
       ['with a tampered value', () => cursorOf({ s: '-date', v: "1'; drop table x", i: 1 })],
       ['with a bad id', () => cursorOf({ s: '-date', v: '2024-01-01 00:00:00+00', i: 0 })],
+      ['with an id past int4', () => cursorOf({ s: '-date', v: '2024-01-01 00:00:00+00', i: 2 ** 31 })],
+      ['with a year past 9999', () => cursorOf({ s: '-date', v: '99999-01-01 00:00:00+00', i: 1 })],
+      ['with a 13th month', () => cursorOf({ s: '-date', v: '2024-13-01 00:00:00+00', i: 1 })],
+      ['with a 31st of April', () => cursorOf({ s: '-date', v: '2024-04-31 00:00:00+00', i: 1 })],
     ])('when the cursor is %s, then 400', async (_label, cursor) => {
       const body = expectProblem(await get(`/api/orders?cursor=${encodeURIComponent(cursor())}`, me.token), 400);
       expect(body.errors?.[0]?.field).toBe('cursor');
+      const admin = await get(`/api/admin/orders?cursor=${encodeURIComponent(cursor())}`, shop.admin);
+      expectProblem(admin, 400);
+    });
+
+    it.each([
+      ['a total past int8', { s: 'total', v: '99999999999999999999', i: 1 }],
+      ['a negative total past int8', { s: '-total', v: '-9223372036854775809', i: 1 }],
+      ['a fractional total', { s: 'total', v: '10.5', i: 1 }],
+    ])('when a total cursor holds %s, then 400 on both lists', async (_label, forged) => {
+      const cursor = encodeURIComponent(cursorOf(forged));
+      expectProblem(await get(`/api/orders?sort=${forged.s}&cursor=${cursor}`, me.token), 400);
+      expectProblem(await get(`/api/admin/orders?sort=${forged.s}&cursor=${cursor}`, shop.admin), 400);
     });
 
     it.each([['sort=price'], ['limit=0'], ['limit=101'], ['status=lost'], ['min_total_cents=-1']])(
@@ -339,7 +356,10 @@ describe.each(databaseTargets())('order reads, cancellation and admin on $name',
         items: [{ product_id: item.id, name: item.name, unit_price_cents: 450, quantity: 2, line_total_cents: 900 }],
         total_cents: 900,
         currency: 'EUR',
+        from_cart: false,
+        reservation_id: expect.stringMatching(UUID),
       });
+      expect(schemaErrors(EVENT_SCHEMAS['order.placed'], row?.event.data)).toEqual([]);
     });
 
     it('when an order is cancelled and another moves forward, then order.cancelled and order.status_changed rows hold the change', async () => {
@@ -369,6 +389,9 @@ describe.each(databaseTargets())('order reads, cancellation and admin on $name',
       ]);
       const eventIds = new Set([...cancelled, ...moved].map((row) => row.event.id));
       expect(eventIds.size).toBe(5);
+      for (const row of [...cancelled, ...moved]) {
+        expect(schemaErrors(EVENT_SCHEMAS[row.type as EventType], row.event.data), row.type).toEqual([]);
+      }
     });
 
     it('when a request fails (409 for short stock), then no order and no outbox row is written', async () => {

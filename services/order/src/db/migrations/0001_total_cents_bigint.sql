@@ -1,0 +1,1 @@
+ALTER TABLE "order"."orders" ALTER COLUMN "total_cents" SET DATA TYPE bigint;

@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "idempotency_keys_attempt_idx" ON "order"."idempotency_keys" USING btree ("attempt_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "orders_reservation_idx" ON "order"."orders" USING btree ("reservation_id");

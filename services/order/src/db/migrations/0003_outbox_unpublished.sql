@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_unpublished_idx" ON "order"."outbox" USING btree ("id") WHERE "order"."outbox"."published_at" is null;
