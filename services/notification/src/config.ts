@@ -24,6 +24,12 @@ export const NotificationConfigSchema = Type.Object({
     maximum: 50,
     description: 'Send attempts per e-mail, the first included; after the last one the e-mail is failed.',
   }),
+  EMAIL_SEND_TIMEOUT_MS: Type.Integer({
+    default: 20_000,
+    minimum: 100,
+    description:
+      'Longest one SMTP send may take; a worker holds an e-mail three times as long, after which another may send it (the first died).',
+  }),
   EMAIL_BACKOFF_MS: Type.Integer({
     default: 2000,
     minimum: 1,

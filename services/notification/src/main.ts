@@ -1,5 +1,5 @@
 import {
-  accountTokenVerifier,
+  accountTokenGuard,
   createLogger,
   listen,
   openServiceDatabase,
@@ -10,7 +10,7 @@ import {
 import { buildNotificationApp, MIGRATIONS_FOLDER, type NotificationService } from './app.ts';
 import { loadNotificationConfig, type NotificationConfig } from './config.ts';
 import { MailboxMailer } from './mail/mailbox-mailer.ts';
-import { SmtpMailer } from './mail/smtp-mailer.ts';
+import { claimLeaseMs, SmtpMailer } from './mail/smtp-mailer.ts';
 
 export interface RunningNotification extends NotificationService {
   config: NotificationConfig;
@@ -37,22 +37,31 @@ export async function startNotification(options: ServiceStartOptions = {}): Prom
     service: 'notification',
     migrationsFolder: MIGRATIONS_FOLDER,
     databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
   const mailer = config.SMTP_URL
-    ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+    ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.EMAIL_SEND_TIMEOUT_MS)
     : new MailboxMailer(config.MAIL_FROM);
   try {
+    const tokens = accountTokenGuard(config, { bus: bus, logger });
+    await tokens.revocations.start();
     const service = await buildNotificationApp({
       config,
       database: storage.database,
       logger,
-      verifier: accountTokenVerifier(config),
+      verifier: tokens.verifier,
       bus,
       mailer,
+      timing: { leaseMs: claimLeaseMs(config.EMAIL_SEND_TIMEOUT_MS) },
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'notification' });
+    const url = await listen(service.app, {
+      host: config.HOST,
+      port: config.PORT,
+      service: 'notification',
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
     await service.start().catch(async (error: unknown) => {
       await service.app.close();
       throw error;
@@ -63,6 +72,7 @@ export async function startNotification(options: ServiceStartOptions = {}): Prom
       url,
       close: async () => {
         await service.app.close();
+        await tokens.revocations.stop();
         mailer.close();
         await closeBus();
         await storage.close();

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES, type OrderCancelled, type OrderPlaced, type UserRegistered } from '@shop/contracts';
 import { cloudEvent, createLogger, type Database, InProcessBus } from '@shop/platform';
 import { type DatabaseTarget, testSigningKey } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
@@ -5,6 +7,7 @@ import { expect, vi } from 'vitest';
 import { buildNotificationApp, MIGRATIONS_FOLDER, type NotificationService } from '../src/app.ts';
 import type { Email } from '../src/domain/email.ts';
 import type { Mailer } from '../src/domain/ports.ts';
+import { EMAIL_QUEUE } from '../src/jobs/email-jobs.ts';
 import { MailboxMailer } from '../src/mail/mailbox-mailer.ts';
 
 export const ISSUER = 'http://shop.test';
@@ -82,8 +85,9 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export const WAIT = { timeout: 10_000, interval: 20 };
 
+/** Events as their publishers write them; `overrides` may break them. */
 export function orderPlaced(overrides: Record<string, unknown> = {}) {
-  return cloudEvent('/order', 'order.placed', {
+  const data: OrderPlaced = {
     order_id: 42,
     user_id: 2,
     email: 'ada@example.com',
@@ -94,27 +98,24 @@ export function orderPlaced(overrides: Record<string, unknown> = {}) {
     total_cents: 133600,
     currency: 'EUR',
     from_cart: false,
-    ...overrides,
-  });
+    reservation_id: randomUUID(),
+  };
+  return cloudEvent('/order', EVENT_TYPES.orderPlaced, { ...data, ...overrides });
 }
 
 export function userRegistered(overrides: Record<string, unknown> = {}) {
-  return cloudEvent('/account', 'account.user_registered', {
-    user_id: 2,
-    email: 'ada@example.com',
-    name: 'Ada Lovelace',
-    ...overrides,
-  });
+  const data: UserRegistered = { user_id: 2, email: 'ada@example.com', name: 'Ada Lovelace' };
+  return cloudEvent('/account', EVENT_TYPES.userRegistered, { ...data, ...overrides });
 }
 
 export function orderCancelled(overrides: Record<string, unknown> = {}) {
-  return cloudEvent('/order', 'order.cancelled', {
+  const data: OrderCancelled = {
     order_id: 42,
     user_id: 2,
     email: 'ada@example.com',
     reason: 'cancelled by the customer',
-    ...overrides,
-  });
+  };
+  return cloudEvent('/order', EVENT_TYPES.orderCancelled, { ...data, ...overrides });
 }
 
 /** Every e-mail the service holds, oldest first, through its own store. */
@@ -140,4 +141,15 @@ export async function waitForEmails(
 /** Lets queued deliveries and short retries run, for tests asserting that nothing more happens. */
 export function settle(ms = 150): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Records the jobs put on the e-mail work queue from now on, through the bus's own
+ * enqueue (the one every job goes through). Restored by vi.restoreAllMocks().
+ */
+export function watchEmailJobs(service: TestNotification): { jobs(): Array<{ id: string; data: unknown }> } {
+  const enqueue = vi.spyOn(service.bus, 'enqueue');
+  return {
+    jobs: () => enqueue.mock.calls.filter(([queue]) => queue === EMAIL_QUEUE).map(([, job]) => job),
+  };
 }

@@ -1,28 +1,64 @@
-import { type Db, Inbox } from '@shop/platform';
+import { type Db, queryRows } from '@shop/platform';
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Email, EmailDraft } from '../domain/email.ts';
-import type { EmailQuery, EmailStore } from '../domain/ports.ts';
+import type { EmailPosition, EmailQuery, EmailStore, RecordedEmail } from '../domain/ports.ts';
 import { emails, inbox } from './schema.ts';
+
+/** Every column of an e-mail, named as the Email type names them. */
+const EMAIL_COLUMNS = sql.raw(
+  `id, event_id as "eventId", kind, "to", subject, text, html, status, attempts, last_error as "lastError",
+  sending_until as "sendingUntil", raw, created_at as "createdAt", updated_at as "updatedAt", sent_at as "sentAt"`,
+);
+
+type EmailRow = Omit<Email, 'sendingUntil' | 'createdAt' | 'updatedAt' | 'sentAt'> &
+  Record<'sendingUntil' | 'createdAt' | 'updatedAt' | 'sentAt', string | Date | null>;
+
+function fromRow(row: EmailRow): Email {
+  const date = (value: string | Date | null) => (value === null ? null : new Date(value));
+  return {
+    ...row,
+    sendingUntil: date(row.sendingUntil),
+    createdAt: new Date(row.createdAt ?? 0),
+    updatedAt: new Date(row.updatedAt ?? 0),
+    sentAt: date(row.sentAt),
+  };
+}
 
 /** The inbox consumer name: also the bus consumer the events arrive under. */
 export const INBOX_CONSUMER = 'notification';
 
 export class PgEmailStore implements EmailStore {
-  private readonly inbox: Inbox;
+  constructor(private readonly db: Db) {}
 
-  constructor(private readonly db: Db) {
-    this.inbox = new Inbox(db, inbox);
-  }
-
-  async recordOnce(eventId: string, draft: EmailDraft): Promise<Email | null> {
-    await this.inbox.handleOnce(INBOX_CONSUMER, eventId, async (tx) => {
-      await tx
-        .insert(emails)
-        .values({ eventId, ...draft })
-        .onConflictDoNothing({ target: emails.eventId });
-    });
+  /**
+   * The inbox row and the e-mail in one statement (the inbox's exactly-once rule, as
+   * Inbox.handleOnce keeps it, without a transaction's extra round trips): a new event
+   * gets its e-mail, saved as claimed by the caller for its first send, so no claim has
+   * to follow; one seen before gets the e-mail it has.
+   */
+  async recordOnce(eventId: string, draft: EmailDraft, leaseMs: number): Promise<RecordedEmail | null> {
+    // Only values are bound: the statement's text stays the same for its prepared name.
+    const [saved] = await queryRows<EmailRow>(
+      this.db,
+      sql`
+      with claimed as (
+        insert into ${inbox} (consumer, event_id) values (${INBOX_CONSUMER}, ${eventId})
+        on conflict do nothing
+        returning event_id
+      )
+      insert into ${emails} (event_id, kind, "to", subject, text, html, status, attempts, sending_until)
+      select event_id, ${draft.kind}, ${draft.to}, ${draft.subject}, ${draft.text}, ${draft.html},
+        'sending', 1, now() + make_interval(secs => ${leaseMs / 1000})
+      from claimed
+      on conflict (event_id) do nothing
+      returning ${EMAIL_COLUMNS}`,
+      'notification_record_once',
+    );
+    if (saved) return { email: fromRow(saved), created: true };
+    // Handled before (or a moment ago by a concurrent delivery, whose row this statement's
+    // snapshot could not see): read what it saved.
     const [row] = await this.db.select().from(emails).where(eq(emails.eventId, eventId));
-    return row ?? null;
+    return row ? { email: row, created: false } : null;
   }
 
   async find(id: number): Promise<Email | null> {
@@ -30,7 +66,12 @@ export class PgEmailStore implements EmailStore {
     return row ?? null;
   }
 
-  async claim(id: number, leaseMs: number): Promise<Email | null> {
+  async claim(id: number, leaseMs: number, restMs = 0): Promise<Email | null> {
+    // A pending e-mail was last updated when its last send failed (attempts 0: never sent, or re-queued).
+    const rested =
+      restMs > 0
+        ? or(eq(emails.attempts, 0), lt(emails.updatedAt, sql`now() - make_interval(secs => ${restMs / 1000})`))
+        : undefined;
     const [row] = await this.db
       .update(emails)
       .set({
@@ -42,7 +83,10 @@ export class PgEmailStore implements EmailStore {
       .where(
         and(
           eq(emails.id, id),
-          or(eq(emails.status, 'pending'), and(eq(emails.status, 'sending'), lt(emails.sendingUntil, sql`now()`))),
+          or(
+            and(eq(emails.status, 'pending'), rested),
+            and(eq(emails.status, 'sending'), lt(emails.sendingUntil, sql`now()`)),
+          ),
         ),
       )
       .returning();
@@ -77,20 +121,30 @@ export class PgEmailStore implements EmailStore {
     return row ?? null;
   }
 
-  async list(query: EmailQuery): Promise<{ items: Email[]; next: number | null }> {
+  /**
+   * Newest first by creation time, then id. Ids alone would not do: an e-mail's time is its
+   * transaction's start, and concurrent consumers commit out of that order.
+   */
+  async list(query: EmailQuery): Promise<{ items: Email[]; next: EmailPosition | null }> {
     const conditions: SQL[] = [];
     if (query.status === 'pending') conditions.push(inArray(emails.status, ['pending', 'sending']));
     else if (query.status) conditions.push(eq(emails.status, query.status));
-    if (query.beforeId !== undefined) conditions.push(lt(emails.id, query.beforeId));
+    if (query.before) {
+      const { createdAt, id } = query.before;
+      conditions.push(sql`(${emails.createdAt}, ${emails.id}) < (cast(${createdAt} as timestamptz), ${id})`);
+    }
     const rows = await this.db
-      .select()
+      .select({ row: emails, createdAt: sql<string>`${emails.createdAt}::text` })
       .from(emails)
       .where(and(...conditions))
-      .orderBy(desc(emails.id))
+      .orderBy(desc(emails.createdAt), desc(emails.id))
       .limit(query.limit + 1);
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
-    return { items, next: rows.length > query.limit && last ? last.id : null };
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((entry) => entry.row),
+      next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.row.id } : null,
+    };
   }
 
   /** Still held by the claim that made attempt `attempt`: a lapsed claim taken over by another writes nothing. */

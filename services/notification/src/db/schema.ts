@@ -33,7 +33,9 @@ export const emails = notification.table(
   (table) => [
     check('emails_status_check', sql`${table.status} in ('pending', 'sending', 'sent', 'failed')`),
     check('emails_attempts_check', sql`${table.attempts} >= 0`),
-    index('emails_status_idx').on(table.status, table.id.desc()),
+    // The admin list: newest first by creation time, then id; all e-mails or one status.
+    index('emails_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    index('emails_status_created_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
   ],
 );
 

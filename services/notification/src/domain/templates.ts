@@ -116,9 +116,22 @@ export function cancellationEmail(input: CancellationInput): EmailDraft {
 
 /** An amount in minor units (cents for EUR, yen for JPY) as money in `currency`. */
 export function formatMoney(minorUnits: number, currency: string, locale = DEFAULT_LOCALE): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const { format, digits } = moneyFormat(locale, currency);
   return format.format(minorUnits / 10 ** digits);
+}
+
+/** One formatter per locale and currency (a shop has one or two): building one costs more than an e-mail's other text. */
+const MONEY_FORMATS = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+function moneyFormat(locale: string, currency: string): { format: Intl.NumberFormat; digits: number } {
+  const key = `${locale}|${currency}`;
+  let found = MONEY_FORMATS.get(key);
+  if (!found) {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    found = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    MONEY_FORMATS.set(key, found);
+  }
+  return found;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

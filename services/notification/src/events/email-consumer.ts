@@ -1,11 +1,10 @@
-import { EVENT_TYPES } from '@shop/contracts';
+import { EVENT_TYPES, OrderCancelled, OrderPlaced, UserRegistered } from '@shop/contracts';
 import type { CloudEvent, EventHandler, Logger } from '@shop/platform';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { EmailDraft } from '../domain/email.ts';
-import { type QueueEmailDeps, queueEmail } from '../domain/queue-email.ts';
+import { type SendEventEmailDeps, sendEventEmail } from '../domain/send-event-email.ts';
 import { cancellationEmail, orderConfirmationEmail, welcomeEmail } from '../domain/templates.ts';
-import { OrderCancelled, OrderPlaced, UserRegistered } from './payloads.ts';
 
 /** The durable consumer name on the bus, and the inbox's. */
 export const CONSUMER = 'notification';
@@ -21,7 +20,10 @@ function reader<S extends TSchema>(schema: S, render: (data: Static<S>) => Email
       : { errors: validator.Errors(data).map((error) => `${error.instancePath || '/'} ${error.message}`) };
 }
 
-/** Each event this service answers, with the e-mail it answers it with. */
+/**
+ * Each event this service answers, with the e-mail it answers it with. The data is checked
+ * against the event's schema in `@shop/contracts`; fields a mail does not show are not read.
+ */
 const READERS: Record<string, Reader> = {
   [EVENT_TYPES.userRegistered]: reader(UserRegistered, (data) => welcomeEmail({ to: data.email, name: data.name })),
   [EVENT_TYPES.orderPlaced]: reader(OrderPlaced, (data) =>
@@ -48,15 +50,20 @@ export const CONSUMED_TYPES = Object.keys(READERS);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Validates each event, renders its e-mail and hands it to queueEmail (saved once per
- * event id, then queued). A malformed event is logged and dropped: retrying cannot fix it.
+ * Validates each event, renders its e-mail and hands it to sendEventEmail (saved once per
+ * event id, sent at once, the work queue retrying a failed send). The event is acknowledged
+ * only once this returns, so one whose process died mid-send comes back and finds its
+ * e-mail. A malformed event is logged and dropped: retrying cannot fix it.
  */
-export function emailConsumer(deps: QueueEmailDeps & { logger: Logger }): EventHandler {
+export function emailConsumer(deps: SendEventEmailDeps & { logger: Logger }): EventHandler {
   return async (event) => {
     const draft = render(event, deps.logger);
     if (!draft) return;
-    const email = await queueEmail(event.id, draft, deps);
-    deps.logger.debug({ event_id: event.id, type: event.type, email_id: email?.id }, 'e-mail queued');
+    const result = await sendEventEmail(event.id, draft, deps);
+    const fields = { event_id: event.id, type: event.type, email_id: result?.emailId, outcome: result?.outcome };
+    if (result?.outcome === 'sent') deps.logger.info(fields, 'e-mail sent');
+    else if (result?.error !== undefined) deps.logger.warn({ ...fields, err: result.error }, 'e-mail send failed');
+    else deps.logger.debug(fields, 'e-mail handled');
   };
 }
 

@@ -2,7 +2,15 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
 
 /** Bounds on one SMTP send, so a hung server cannot outlast the worker's claim on the e-mail. */
-export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+export function smtpTimeouts(sendTimeoutMs: number) {
+  const connect = Math.min(10_000, sendTimeoutMs);
+  return { connectionTimeout: connect, greetingTimeout: connect, socketTimeout: sendTimeoutMs };
+}
+
+/** How long a worker's claim on an e-mail lasts: well past the slowest send the mailer allows. */
+export function claimLeaseMs(sendTimeoutMs: number): number {
+  return sendTimeoutMs * 3;
+}
 
 /**
  * Server mode: sends through the SMTP server at `url` (smtp://host:port, smtps://user:pass@host,
@@ -12,8 +20,8 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_00
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
 
-  constructor(url: string, from: string) {
-    this.transport = createTransport({ url, pool: true, maxConnections: 5, ...SMTP_TIMEOUTS }, { from });
+  constructor(url: string, from: string, sendTimeoutMs = 20_000) {
+    this.transport = createTransport({ url, pool: true, maxConnections: 5, ...smtpTimeouts(sendTimeoutMs) }, { from });
   }
 
   async send(message: OutgoingEmail): Promise<{ raw: string | null }> {

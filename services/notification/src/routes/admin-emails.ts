@@ -2,7 +2,7 @@ import type { HttpApp } from '@shop/platform';
 import type { NotificationContext } from '../context.ts';
 import { toDetail, toSummary } from '../domain/email.ts';
 import { getEmail, listEmails, retryEmail } from '../domain/manage-emails.ts';
-import { decodeEmailCursor, encodeEmailCursor } from './email-cursor.ts';
+import { emailCursor } from './email-cursor.ts';
 import { EmailDetail, EmailListQuery, EmailPage, EmailSummary, IdParams, Problem, security } from './schemas.ts';
 
 const tags = ['e-mails (admin)'];
@@ -23,11 +23,11 @@ export function adminEmailRoutes(app: HttpApp, ctx: NotificationContext): void {
     },
     async (request) => {
       const { status, limit, cursor } = request.query;
-      const page = await listEmails(
-        { status, limit, beforeId: cursor ? decodeEmailCursor(cursor) : undefined },
-        ctx.manage,
-      );
-      return { items: page.items.map(toSummary), next_cursor: page.next ? encodeEmailCursor(page.next) : null };
+      const after = cursor ? emailCursor.decode(cursor, 'newest') : undefined;
+      const before = after ? { createdAt: after.value, id: after.id } : undefined;
+      const page = await listEmails({ status, limit, before }, ctx.manage);
+      const next = page.next ? emailCursor.encode('newest', { value: page.next.createdAt, id: page.next.id }) : null;
+      return { items: page.items.map(toSummary), next_cursor: next };
     },
   );
 

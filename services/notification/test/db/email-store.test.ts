@@ -24,83 +24,134 @@ describe.each(databaseTargets())('e-mail store ($name)', (target) => {
     await cleanup?.();
   });
 
-  it('when the same event is recorded twice, then there is one e-mail and both calls return it', async () => {
-    const eventId = randomUUID();
-    const first = await store.recordOnce(eventId, draft);
-    const second = await store.recordOnce(eventId, { ...draft, subject: 'changed' });
+  /** A new e-mail, as the consumer records it: claimed for its first send (attempt 1). */
+  const record = async (leaseMs = 60_000) => {
+    const recorded = await store.recordOnce(randomUUID(), draft, leaseMs);
+    if (!recorded) throw new Error('no e-mail recorded');
+    return recorded.email;
+  };
+  /** An e-mail whose first send failed: pending with attempts 1. */
+  const afterFailedFirstSend = async () => {
+    const email = await record();
+    await store.markUnsent(email.id, 1, 'pending', 'connection reset');
+    return email;
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-    expect(second).toEqual(first);
-    expect(first).toMatchObject({ eventId, status: 'pending', attempts: 0, subject: 'Your order #5 was cancelled' });
+  it('when an event is recorded, then its new e-mail is claimed by the caller: sending, attempts 1, under a lease', async () => {
+    const eventId = randomUUID();
+    const before = Date.now();
+    const first = await store.recordOnce(eventId, draft, 30_000);
+
+    expect(first?.created).toBe(true);
+    expect(first?.email).toMatchObject({
+      eventId,
+      status: 'sending',
+      attempts: 1,
+      lastError: null,
+      subject: 'Your order #5 was cancelled',
+    });
+    const until = first?.email.sendingUntil?.getTime() ?? 0;
+    expect(until).toBeGreaterThanOrEqual(before + 30_000 - 1_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 30_000 + 1_000);
+    expect(await store.find(first?.email.id ?? 0)).toEqual(first?.email);
+    // Held: no one else may take it while the caller sends it.
+    expect(await store.claim(first?.email.id ?? 0, 60_000)).toBeNull();
+  });
+
+  it('when the same event is recorded twice, then there is one e-mail, created by the first call only', async () => {
+    const eventId = randomUUID();
+    const first = await store.recordOnce(eventId, draft, 60_000);
+    const second = await store.recordOnce(eventId, { ...draft, subject: 'changed' }, 60_000);
+
+    expect(first?.created).toBe(true);
+    expect(second?.created).toBe(false);
+    expect(second?.email).toEqual(first?.email);
     expect((await store.list({ limit: 10 })).items).toHaveLength(1);
   });
 
-  it('when the same event is recorded by two concurrent calls, then one e-mail is stored', async () => {
+  it('when the same event is recorded by two concurrent calls, then one e-mail is stored and one call created it', async () => {
     const eventId = randomUUID();
-    const results = await Promise.all([store.recordOnce(eventId, draft), store.recordOnce(eventId, draft)]);
+    const results = await Promise.all([
+      store.recordOnce(eventId, draft, 60_000),
+      store.recordOnce(eventId, draft, 60_000),
+    ]);
 
-    expect(results[0]?.id).toBeGreaterThan(0);
-    expect(results[1]?.id).toBe(results[0]?.id);
+    expect(results[0]?.email.id).toBeGreaterThan(0);
+    expect(results[1]?.email.id).toBe(results[0]?.email.id);
+    expect(results.map((result) => result?.created).sort()).toEqual([false, true]);
     expect((await store.list({ limit: 10 })).items).toHaveLength(1);
   });
 
-  it('when an e-mail is claimed, then it is sending with one more attempt, and a second claim gets nothing', async () => {
-    const email = await store.recordOnce(randomUUID(), draft);
-    const claimed = await store.claim(email?.id ?? 0, 60_000);
+  it('when a pending e-mail is claimed, then it is sending with one more attempt, and a second claim gets nothing', async () => {
+    const email = await afterFailedFirstSend();
+    const claimed = await store.claim(email.id, 60_000);
 
-    expect(claimed).toMatchObject({ id: email?.id, status: 'sending', attempts: 1 });
-    expect(await store.claim(email?.id ?? 0, 60_000)).toBeNull();
+    expect(claimed).toMatchObject({ id: email.id, status: 'sending', attempts: 2 });
+    expect(await store.claim(email.id, 60_000)).toBeNull();
   });
 
   it('when a claim has lapsed, then another worker takes the e-mail over and the first one’s outcome is ignored', async () => {
-    const email = await store.recordOnce(randomUUID(), draft);
-    const id = email?.id ?? 0;
-    await store.claim(id, 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const email = await record(1);
+    await sleep(20);
 
-    const takeover = await store.claim(id, 60_000);
+    const takeover = await store.claim(email.id, 60_000);
     expect(takeover).toMatchObject({ status: 'sending', attempts: 2 });
-    await store.markSent(id, 1, 'from the first worker');
-    expect(await store.find(id)).toMatchObject({ status: 'sending', raw: null });
+    await store.markSent(email.id, 1, 'from the first worker');
+    expect(await store.find(email.id)).toMatchObject({ status: 'sending', raw: null });
 
-    await store.markSent(id, 2, 'from the second worker');
-    expect(await store.find(id)).toMatchObject({ status: 'sent', raw: 'from the second worker', attempts: 2 });
-    expect((await store.find(id))?.sentAt).toBeInstanceOf(Date);
+    await store.markSent(email.id, 2, 'from the second worker');
+    expect(await store.find(email.id)).toMatchObject({ status: 'sent', raw: 'from the second worker', attempts: 2 });
+    expect((await store.find(email.id))?.sentAt).toBeInstanceOf(Date);
+  });
+
+  it('when a claim asks for a rest, then an e-mail whose send failed less than that ago is left, and taken after it', async () => {
+    const email = await afterFailedFirstSend();
+    expect(await store.claim(email.id, 60_000, 60_000)).toBeNull();
+    expect(await store.find(email.id)).toMatchObject({ status: 'pending', attempts: 1 });
+
+    await sleep(60);
+    expect(await store.claim(email.id, 60_000, 30)).toMatchObject({ status: 'sending', attempts: 2 });
+  });
+
+  it('when a claim asks for a rest, then an e-mail never tried (re-queued by an admin) is taken at once', async () => {
+    const email = await record();
+    await store.markUnsent(email.id, 1, 'failed', 'mailbox full');
+    await store.requeue(email.id);
+
+    expect(await store.claim(email.id, 60_000, 60_000)).toMatchObject({ status: 'sending', attempts: 1 });
   });
 
   it('when a worker died while sending, then the e-mail can be re-queued once its claim has lapsed, not before', async () => {
-    const email = await store.recordOnce(randomUUID(), draft);
-    const id = email?.id ?? 0;
-    await store.claim(id, 60_000);
-    expect(await store.requeue(id)).toBeNull(); // the claim still holds: a worker may be sending it
+    const email = await record(60_000);
+    expect(await store.requeue(email.id)).toBeNull(); // the claim still holds: a worker may be sending it
 
-    const other = await store.recordOnce(randomUUID(), draft);
-    const otherId = other?.id ?? 0;
-    await store.claim(otherId, 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await store.requeue(otherId)).toMatchObject({ status: 'pending', attempts: 0 });
+    const other = await record(1);
+    await sleep(20);
+    expect(await store.requeue(other.id)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('when a send fails, then the e-mail is pending again (or failed) with the error, and no longer claimed', async () => {
-    const email = await store.recordOnce(randomUUID(), draft);
-    const id = email?.id ?? 0;
-    await store.claim(id, 60_000);
-    await store.markUnsent(id, 1, 'pending', 'connection reset');
-    expect(await store.find(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'connection reset' });
+    const email = await afterFailedFirstSend();
+    expect(await store.find(email.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'connection reset',
+      sendingUntil: null,
+    });
 
-    await store.claim(id, 60_000);
-    await store.markUnsent(id, 2, 'failed', 'mailbox full');
-    expect(await store.find(id)).toMatchObject({ status: 'failed', attempts: 2, lastError: 'mailbox full' });
-    expect(await store.claim(id, 60_000)).toBeNull();
+    await store.claim(email.id, 60_000);
+    await store.markUnsent(email.id, 2, 'failed', 'mailbox full');
+    expect(await store.find(email.id)).toMatchObject({ status: 'failed', attempts: 2, lastError: 'mailbox full' });
+    expect(await store.claim(email.id, 60_000)).toBeNull();
   });
 
   it('when only a failed e-mail is requeued, then it is pending with attempts 0; a pending one is refused', async () => {
-    const pending = await store.recordOnce(randomUUID(), draft);
-    expect(await store.requeue(pending?.id ?? 0)).toBeNull();
+    const pending = await afterFailedFirstSend();
+    expect(await store.requeue(pending.id)).toBeNull();
 
-    const email = await store.recordOnce(randomUUID(), draft);
-    const id = email?.id ?? 0;
-    await store.claim(id, 60_000);
-    await store.markUnsent(id, 1, 'failed', 'mailbox full');
-    expect(await store.requeue(id)).toMatchObject({ id, status: 'pending', attempts: 0 });
+    const email = await record();
+    await store.markUnsent(email.id, 1, 'failed', 'mailbox full');
+    expect(await store.requeue(email.id)).toMatchObject({ id: email.id, status: 'pending', attempts: 0 });
   });
 });

@@ -106,6 +106,7 @@ describe.each(databaseTargets())('events to e-mails in process ($name)', (target
   it('when an event carries malformed data, then it is dropped without an e-mail and later events still go out', async () => {
     await service.bus.publish(orderPlaced({ items: 'two espresso machines' }));
     await service.bus.publish(orderPlaced({ currency: 'euro' }));
+    await service.bus.publish(orderCancelled({ order_id: '42' }));
     await service.bus.publish(userRegistered({ email: undefined }));
     await service.bus.publish({ ...userRegistered(), id: 'not-a-uuid' });
     await settle();
