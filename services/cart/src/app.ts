@@ -7,6 +7,7 @@ import {
   type HttpApp,
   InFlightHandlers,
   type Logger,
+  MeteredBus,
   type ReadinessCheck,
   type TokenVerifier,
 } from '@shop/platform';
@@ -53,7 +54,7 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** Builds the cart service from its dependencies. No environment, no listening: tests call this. */
 export async function buildCartApp(deps: CartDeps): Promise<CartService> {
-  const { config, logger, bus } = deps;
+  const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const { carts, sweeper, readiness } = openStore(deps, clock);
   const context: CartContext = {
@@ -71,6 +72,8 @@ export async function buildCartApp(deps: CartDeps): Promise<CartService> {
   });
   cartRoutes(app, context);
 
+  // Its handlers' failures are counted as this service's retries and dead letters.
+  const bus = deps.bus && new MeteredBus(deps.bus, app.metrics);
   const handlers = new InFlightHandlers('cart');
   app.addHook('onClose', async () => {
     await sweeper?.stop();

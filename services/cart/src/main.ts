@@ -1,5 +1,5 @@
 import {
-  accountTokenVerifier,
+  accountTokenGuard,
   createLogger,
   type Logger,
   listen,
@@ -42,15 +42,22 @@ export async function startCart(options: ServiceStartOptions = {}): Promise<Runn
   try {
     const opened = await serviceBus({ given: options.bus, amqpUrl: config.AMQP_URL, logger });
     closeBus = opened.close;
+    const tokens = accountTokenGuard(config, { bus: opened.bus, logger });
+    await tokens.revocations.start();
     const service = await buildCartApp({
       config,
       storage: storage.storage,
       products: new HttpProductCatalog(productHttp, { ttlSeconds: config.CART_PRICE_TTL }),
       logger,
-      verifier: accountTokenVerifier(config),
+      verifier: tokens.verifier,
       bus: opened.bus,
     });
-    const url = await listen(service.app, { host: config.HOST, port: config.PORT, service: 'cart' });
+    const url = await listen(service.app, {
+      host: config.HOST,
+      port: config.PORT,
+      service: 'cart',
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
     await service.start().catch(async (error: unknown) => {
       await service.app.close();
       throw error;
@@ -61,6 +68,7 @@ export async function startCart(options: ServiceStartOptions = {}): Promise<Runn
       url,
       close: async () => {
         await service.app.close();
+        await tokens.revocations.stop();
         await closeBus();
         await closeClients();
       },
@@ -87,6 +95,7 @@ async function openStorage(
     service: 'cart',
     migrationsFolder: MIGRATIONS_FOLDER,
     databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { EVENT_TYPES, type OrderPlaced } from '@shop/contracts';
 import { cloudEvent, createLogger, InProcessBus, ServiceClient } from '@shop/platform';
 import { databaseTargets, switchableServer, testServers } from '@shop/platform/testing';
 import type { LightMyRequestResponse } from 'fastify';
@@ -201,13 +202,13 @@ export async function cartOf(shop: TestCart, token: string): Promise<CartView> {
 
 export { expectProblem } from '@shop/platform/testing';
 
-/** An `order.placed` event as the order service publishes it. */
+/** An `order.placed` event as the order service publishes it (`overrides` may break it). */
 export function orderPlaced(
   userId: number,
   items: Array<{ product_id: number; quantity: number }>,
   overrides: Record<string, unknown> = {},
 ) {
-  return cloudEvent('/order', 'order.placed', {
+  const data: OrderPlaced = {
     order_id: 42,
     user_id: userId,
     email: `customer${userId}@example.com`,
@@ -220,8 +221,9 @@ export function orderPlaced(
     total_cents: items.reduce((sum, item) => sum + 100 * item.quantity, 0),
     currency: 'EUR',
     from_cart: true,
-    ...overrides,
-  });
+    reservation_id: randomUUID(),
+  };
+  return cloudEvent('/order', EVENT_TYPES.orderPlaced, { ...data, ...overrides });
 }
 
 /** Lets queued deliveries run, for tests asserting that nothing more happens. */

@@ -1,5 +1,14 @@
-import { createHttpApp, createRequestLimiter, type HttpApp, HttpProblem, type Logger } from '@shop/platform';
+import {
+  createHttpApp,
+  createRequestLimiter,
+  type HttpApp,
+  HttpProblem,
+  type Logger,
+  parseTrustedProxies,
+  type RequestLimiter,
+} from '@shop/platform';
 import type { Redis } from 'ioredis';
+import { createBatchedLimiter } from './batched-limiter.ts';
 import type { GatewayConfig } from './config.ts';
 import { corsOrigins } from './config.ts';
 import { MergedDocs, registerMergedDocs } from './docs/docs-routes.ts';
@@ -25,6 +34,7 @@ export interface GatewayDeps {
     | 'RATE_LIMIT_REQUESTS'
     | 'RATE_LIMIT_WINDOW'
     | 'TRUST_PROXY'
+    | 'REQUEST_TIMEOUT_MS'
     | 'CORS_ORIGINS'
     | 'HSTS_MAX_AGE'
   >;
@@ -76,7 +86,10 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<GatewayService
       description: 'One origin for clients: routes the public API to the services.',
       logger,
       publicUrl: config.PUBLIC_URL,
-      trustProxy: config.TRUST_PROXY,
+      trustProxy: parseTrustedProxies(config.TRUST_PROXY),
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      // The gateway's port is public: its metrics go to a management port (main.ts).
+      metricsRoute: false,
       readiness: upstreams.readiness(),
       docs: false,
     });
@@ -92,18 +105,13 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<GatewayService
     refusePathTricks(app);
     if (config.RATE_LIMIT_REQUESTS > 0) {
       registerRateLimit(app, {
-        limiter: createRequestLimiter({
-          name: deps.rateLimitName ?? 'gateway',
-          requests: config.RATE_LIMIT_REQUESTS,
-          windowSeconds: config.RATE_LIMIT_WINDOW,
-          redis: deps.redis,
-        }),
+        limiter: rateLimiter(app, deps),
         requests: config.RATE_LIMIT_REQUESTS,
         windowSeconds: config.RATE_LIMIT_WINDOW,
       });
     }
 
-    await registerProxy(app, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustProxy: config.TRUST_PROXY });
+    await registerProxy(app, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
     await registerMergedDocs(app, docs);
     await registerWebApp(app, deps.webDir);
     await app.ready();
@@ -112,6 +120,23 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<GatewayService
     await upstreams.close();
     throw error;
   }
+}
+
+/**
+ * The per-IP counts: in Redis, shared by the replicas and synced in batches rather than
+ * once per request (batched-limiter.ts); in this process's memory without Redis.
+ */
+function rateLimiter(app: HttpApp, { config, redis, rateLimitName = 'gateway' }: GatewayDeps): RequestLimiter {
+  const settings = {
+    name: rateLimitName,
+    requests: config.RATE_LIMIT_REQUESTS,
+    windowSeconds: config.RATE_LIMIT_WINDOW,
+  };
+  if (!redis) return createRequestLimiter(settings);
+  const limiter = createBatchedLimiter({ ...settings, redis });
+  // After the requests in flight, before main.ts closes Redis.
+  app.addHook('onClose', () => limiter.close());
+  return limiter;
 }
 
 /** A path that is not plain (see path-guard.ts) is answered like any unknown path, before any routing effect. */

@@ -1,8 +1,9 @@
-import { loadConfig, serviceConfigFields } from '@shop/platform';
+import { loadConfig, parseTrustedProxies, serviceConfigFields, trustProxyField } from '@shop/platform';
 import { type Static, Type } from 'typebox';
 
 // The gateway keeps no data and publishes no events: of the shared fields it needs only these.
-const { HOST, PORT, LOG_LEVEL } = serviceConfigFields(8080);
+const { HOST, PORT, LOG_LEVEL, REQUEST_TIMEOUT_MS, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME } =
+  serviceConfigFields(8080);
 
 const upstreamUrl = (service: string, port: number) =>
   Type.String({
@@ -25,6 +26,16 @@ export const GatewayConfigSchema = Type.Object({
     description: 'Base URL clients use to reach the gateway: the server of the merged OpenAPI document.',
   }),
   LOG_LEVEL,
+  REQUEST_TIMEOUT_MS,
+  OTEL_EXPORTER_OTLP_ENDPOINT,
+  OTEL_SERVICE_NAME,
+  METRICS_PORT: Type.Integer({
+    default: 9080,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      'Management port serving GET /metrics for Prometheus, on HOST: never the public port (0: any free port).',
+  }),
   ACCOUNT_URL: upstreamUrl('account', 8003),
   PRODUCT_URL: upstreamUrl('product', 8001),
   CART_URL: upstreamUrl('cart', 8007),
@@ -51,11 +62,7 @@ export const GatewayConfigSchema = Type.Object({
     minimum: 1,
     description: 'Length of the rate-limit window in seconds.',
   }),
-  TRUST_PROXY: Type.Boolean({
-    default: false,
-    description:
-      'Take the client IP, protocol and host from X-Forwarded-* (set when a load balancer stands in front of the gateway).',
-  }),
+  ...trustProxyField,
   CORS_ORIGINS: Type.String({
     default: '',
     description:
@@ -76,7 +83,9 @@ export const GatewayConfigSchema = Type.Object({
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadConfig(GatewayConfigSchema, { env, service: 'gateway' });
+  const config = loadConfig(GatewayConfigSchema, { env, service: 'gateway' });
+  parseTrustedProxies(config.TRUST_PROXY); // fails fast on an unsafe value
+  return config;
 }
 
 /** The CORS_ORIGINS list: trimmed, empty entries dropped. */

@@ -1,4 +1,12 @@
-import { createLogger, type Logger, listen, openRedis, runWhenMain } from '@shop/platform';
+import {
+  createLogger,
+  describeListenError,
+  type Logger,
+  listen,
+  openRedis,
+  runWhenMain,
+  serveMetrics,
+} from '@shop/platform';
 import { buildGatewayApp } from './app.ts';
 import { type GatewayConfig, loadGatewayConfig } from './config.ts';
 import { resolveWebDir } from './web.ts';
@@ -6,6 +14,8 @@ import { resolveWebDir } from './web.ts';
 export interface RunningGateway {
   config: GatewayConfig;
   url: string;
+  /** Where Prometheus scrapes the gateway: its management port, not the public one. */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -26,11 +36,20 @@ export async function startGateway(
   try {
     const { app } = await buildGatewayApp({ config, logger, redis: redis?.redis, webDir });
     const url = await listen(app, { host: config.HOST, port: config.PORT, service: 'gateway' });
+    let metrics: Awaited<ReturnType<typeof serveMetrics>>;
+    try {
+      metrics = await serveMetrics(app.metrics, { host: config.HOST, port: config.METRICS_PORT });
+    } catch (error) {
+      await app.close();
+      throw new Error(describeListenError(error, 'gateway metrics', config.METRICS_PORT, 'GATEWAY_METRICS_PORT'));
+    }
     return {
       config,
       url,
+      metricsUrl: metrics.url,
       close: async () => {
         await app.close();
+        await metrics.close();
         await redis?.close();
       },
     };

@@ -6,13 +6,13 @@ export interface RateLimitOptions {
   windowSeconds: number;
 }
 
-/** Probes and scrapes come from the platform, often from one address, and must never be refused. */
+/** Probes come from the platform, often from one address, and must never be refused. */
 function isExempt(path: string): boolean {
-  return path === '/metrics' || path.startsWith('/health/');
+  return path.startsWith('/health/');
 }
 
 /**
- * The general per-IP limit: every request counts (health and metrics aside); over the
+ * The general per-IP limit: every request counts (health probes aside); over the
  * limit the client gets 429 problem+json with Retry-After. Every counted response carries
  * RateLimit-Limit, -Remaining, -Reset and -Policy (IETF draft httpapi-ratelimit-headers).
  * If the counter itself fails, the request passes: the limit protects the services, it is

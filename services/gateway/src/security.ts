@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { HttpApp } from '@shop/platform';
+import Fastify from 'fastify';
 
 export interface SecurityOptions {
   /** Allowed browser origins; `*` allows any; empty: no CORS headers at all. */
@@ -18,8 +19,22 @@ export interface SecurityOptions {
  * only when HSTS is configured: on plain http they would lock browsers out.
  */
 export async function registerSecurityHeaders(app: HttpApp, options: SecurityOptions): Promise<void> {
+  const headers = Object.entries(await securityHeaders(options));
+  // Set as helmet sets them (on the raw response): a service's own header of the same name still wins.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
+  });
+}
+
+/**
+ * The headers helmet sets, worked out once: they depend on the options only, and
+ * @fastify/helmet would build helmet's middleware again for every request.
+ */
+async function securityHeaders(options: SecurityOptions): Promise<Record<string, string>> {
   const https = options.hstsMaxAge > 0;
-  await app.register(helmet, {
+  const probe = Fastify({ logger: false });
+  await probe.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -36,6 +51,13 @@ export async function registerSecurityHeaders(app: HttpApp, options: SecurityOpt
     // Browsers on an allowed other origin must be able to load product images.
     crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
   });
+  // By the time a handler runs, helmet's hooks have set their headers on the response.
+  probe.get('/', (_request, reply) => reply.send(reply.raw.getHeaders()));
+  try {
+    return (await probe.inject({ url: '/' })).json<Record<string, string>>();
+  } finally {
+    await probe.close();
+  }
 }
 
 /** Headers a browser script may read from a response, and may send on a request. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -37,6 +37,8 @@ export async function registerWebApp(app: HttpApp, webDir: string | undefined): 
   await app.register(fastifyStatic, {
     root: webDir,
     wildcard: false,
+    // The build's .br and .gz copies (apps/web/precompress.ts), for clients that take them.
+    preCompressed: true,
     cacheControl: false,
     setHeaders: (reply, path) => {
       reply.header('cache-control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -44,6 +46,10 @@ export async function registerWebApp(app: HttpApp, webDir: string | undefined): 
   });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '';
+    // A file the build has now but did not have when the gateway started (a rebuild while
+    // it runs): served like the others, not answered with the page.
+    const file = builtFile(webDir, path);
+    if (file) return reply.sendFile(file);
     const wantsPage = String(request.headers.accept ?? '').includes('text/html');
     if (API_PATH.test(path) || !wantsPage) {
       throw new HttpProblem(404, `No route for ${request.method} ${path}.`, { code: 'not_found' });
@@ -51,4 +57,18 @@ export async function registerWebApp(app: HttpApp, webDir: string | undefined): 
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html');
   });
+}
+
+/** The path of a file of the build that `path` names, relative to `webDir`; undefined if none. */
+function builtFile(webDir: string, path: string): string | undefined {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(path).replace(/^\/+/, '');
+  } catch {
+    return undefined;
+  }
+  if (!relative || API_PATH.test(path)) return undefined;
+  const absolute = resolve(webDir, relative);
+  if (!absolute.startsWith(`${webDir}${sep}`)) return undefined;
+  return existsSync(absolute) && statSync(absolute).isFile() ? relative : undefined;
 }

@@ -98,7 +98,8 @@ export const TEST_CONFIG: GatewayDeps['config'] = {
   UPSTREAM_TIMEOUT_MS: 2_000,
   RATE_LIMIT_REQUESTS: 0,
   RATE_LIMIT_WINDOW: 10,
-  TRUST_PROXY: false,
+  TRUST_PROXY: 'false',
+  REQUEST_TIMEOUT_MS: 60_000,
   CORS_ORIGINS: '',
   HSTS_MAX_AGE: 0,
 };

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testServers } from '@shop/platform/testing';
@@ -27,7 +28,13 @@ afterAll(async () => {
   await product?.close();
 });
 
-const baseEnv = () => ({ HOST: '127.0.0.1', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: product.url });
+const baseEnv = () => ({
+  HOST: '127.0.0.1',
+  GATEWAY_PORT: '0',
+  GATEWAY_METRICS_PORT: '0',
+  LOG_LEVEL: 'silent',
+  PRODUCT_URL: product.url,
+});
 
 describe('startGateway', () => {
   it('when started from the environment, then GATEWAY_<KEY> wins, defaults fill the rest, and it proxies', async () => {
@@ -40,7 +47,8 @@ describe('startGateway', () => {
         RATE_LIMIT_REQUESTS: 1000,
         RATE_LIMIT_WINDOW: 10,
         UPSTREAM_TIMEOUT_MS: 30_000,
-        TRUST_PROXY: false,
+        TRUST_PROXY: 'false',
+        REQUEST_TIMEOUT_MS: 60_000,
         CORS_ORIGINS: '',
         REDIS_URL: '',
       });
@@ -53,6 +61,65 @@ describe('startGateway', () => {
       await gateway.close();
     }
   });
+
+  it('when running, then /metrics is served on the management port and never on the public one', async () => {
+    const gateway = await startGateway({ env: baseEnv(), logger: silentLogger() });
+    try {
+      await fetch(`${gateway.url}/api/products`);
+      const publicMetrics = await fetch(`${gateway.url}/metrics`);
+      expect(publicMetrics.status).toBe(404);
+      expect(await publicMetrics.text()).not.toContain('http_request_duration_seconds');
+      const scraped = await fetch(gateway.metricsUrl);
+      expect(scraped.status).toBe(200);
+      expect(new URL(gateway.metricsUrl).port).not.toBe(new URL(gateway.url).port);
+      expect(await scraped.text()).toMatch(/http_request_duration_seconds_count\{service="gateway",method="GET"/);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('when its metrics port is taken, then it refuses to start, naming GATEWAY_METRICS_PORT', async () => {
+    const first = await startGateway({ env: baseEnv(), logger: silentLogger() });
+    try {
+      const taken = new URL(first.metricsUrl).port;
+      await expect(
+        startGateway({ env: { ...baseEnv(), GATEWAY_METRICS_PORT: taken }, logger: silentLogger() }),
+      ).rejects.toThrow('GATEWAY_METRICS_PORT');
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('when a request body drips in slower than REQUEST_TIMEOUT_MS allows, then the gateway answers 408 problem+json', async () => {
+    const gateway = await startGateway({ env: { ...baseEnv(), REQUEST_TIMEOUT_MS: '1500' }, logger: silentLogger() });
+    try {
+      const { port } = new URL(gateway.url);
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            'PUT /api/products/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n',
+          ),
+        );
+        const drip = setInterval(() => socket.writable && socket.write('a'), 100);
+        socket.on('data', (chunk) => {
+          text += chunk;
+        });
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(text);
+        });
+        socket.on('error', () => {}); // the server closes the connection after its answer
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    } finally {
+      // Nothing is left waiting for the rest of that body: the gateway closes promptly.
+      const closing = Date.now();
+      await gateway.close();
+      expect(Date.now() - closing).toBeLessThan(3_000);
+    }
+  }, 15_000);
 
   it('when closed with a proxied request in flight, then that request completes and new ones are refused', async () => {
     const gateway = await startGateway({ env: baseEnv(), logger: silentLogger() });
@@ -93,6 +160,8 @@ describe('startGateway', () => {
     ['RATE_LIMIT_REQUESTS', '-1'],
     ['PRODUCT_URL', 'product:8001'],
     ['TRUST_PROXY', 'perhaps'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/99'],
     ['UPSTREAM_TIMEOUT_MS', 'soon'],
   ])('when %s is %s, then it refuses to start, naming the variable', async (key, value) => {
     await expect(startGateway({ env: { ...baseEnv(), [key]: value }, logger: silentLogger() })).rejects.toThrow(key);
@@ -103,36 +172,51 @@ const redisUrl = testServers().redisUrl;
 if (redisUrl === null) console.warn('gateway startGateway (redis) test skipped: Redis is not reachable for this run');
 
 describe.runIf(redisUrl !== null)('startGateway with REDIS_URL', () => {
-  const key = 'ratelimit:gateway:127.0.0.1';
+  // Client addresses of this run only (through TRUST_PROXY=1): another gateway on the same
+  // Redis (a parallel test, a stack on this machine) counts 127.0.0.1 under the same name.
+  const run = Math.floor(Math.random() * 250) + 1;
+  const warmup = `198.18.${run}.1`;
+  const client = `198.18.${run}.2`;
+  const keys = [warmup, client].map((ip) => `ratelimit:gateway:${ip}`);
   let redis: Redis;
   beforeAll(async () => {
     redis = new Redis(redisUrl ?? '', { maxRetriesPerRequest: 1 });
-    await redis.del(key);
+    await redis.del(...keys);
   });
   afterAll(async () => {
-    await redis?.del(key);
+    await redis?.del(...keys);
     await redis?.quit();
   });
 
   it('when REDIS_URL is set, then the per-IP count lives in Redis and the limit holds', async () => {
     const gateway = await startGateway({
-      env: { ...baseEnv(), REDIS_URL: redisUrl ?? '', RATE_LIMIT_REQUESTS: '2', RATE_LIMIT_WINDOW: '30' },
+      env: {
+        ...baseEnv(),
+        REDIS_URL: redisUrl ?? '',
+        RATE_LIMIT_REQUESTS: '2',
+        RATE_LIMIT_WINDOW: '30',
+        TRUST_PROXY: '1',
+      },
       logger: silentLogger(),
     });
+    const send = (ip: string) => fetch(`${gateway.url}/api/products`, { headers: { 'x-forwarded-for': ip } });
     try {
       // main.ts connects in the background; until then the in-memory fallback counts.
-      for (let attempt = 0; attempt < 50 && !(await redis.exists(key)); attempt += 1) {
+      for (let attempt = 0; attempt < 50 && !(await redis.exists(keys[0] ?? '')); attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        await fetch(`${gateway.url}/api/products`);
+        await send(warmup);
       }
-      expect(await redis.exists(key)).toBe(1);
-      await redis.del(key);
-      expect((await fetch(`${gateway.url}/api/products`)).status).toBe(200);
-      expect((await fetch(`${gateway.url}/api/products`)).status).toBe(200);
-      const refused = await fetch(`${gateway.url}/api/products`);
+      expect(await redis.exists(keys[0] ?? '')).toBe(1);
+      expect((await send(client)).status).toBe(200);
+      expect((await send(client)).status).toBe(200);
+      const refused = await send(client);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(Number(await redis.get(key))).toBe(3);
+      // The refusal was decided from the count Redis answered: refusals are not counted.
+      expect(Number(await redis.get(keys[1] ?? ''))).toBe(2);
+      const ttl = await redis.pttl(keys[1] ?? '');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(30_000);
     } finally {
       await gateway.close();
     }

@@ -35,7 +35,7 @@ const clearReceived = () => {
 };
 
 describe('routing', () => {
-  // Every public path of API.md, with the service that owns it.
+  // Every public path of the API, with the service that owns it.
   const cases: Array<[string, string, ServiceName]> = [
     ['POST', '/api/auth/register', 'account'],
     ['POST', '/api/auth/token', 'account'],
@@ -494,22 +494,33 @@ describe('request ids, traces and forwarding headers', () => {
     expect(headers?.host).toBe(new URL(upstreams.account.url).host);
   });
 
-  it('when TRUST_PROXY is on, then the client chain is kept and the load balancer’s address appended', async () => {
-    const trusting = await startTestGateway({ ACCOUNT_URL: upstreams.account.url, TRUST_PROXY: true });
-    try {
-      clearReceived();
-      await trusting.send({
-        path: '/api/auth/login',
-        headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' },
-      });
-      const headers = upstreams.account.received[0]?.headers;
-      expect(headers?.['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
-      expect(headers?.['x-forwarded-proto']).toBe('https');
-      expect(headers?.['x-forwarded-host']).toBe('shop.example');
-    } finally {
-      await trusting.close();
-    }
-  });
+  it.each([
+    ['1', '198.51.100.7, 203.0.113.9', '203.0.113.9', 'one trusted hop: the address that hop saw'],
+    ['1', '203.0.113.9', '203.0.113.9', 'one trusted hop, a plain client'],
+    ['2', '198.51.100.7, 203.0.113.9', '198.51.100.7', 'two trusted hops'],
+    ['loopback', '198.51.100.7, 203.0.113.9', '203.0.113.9', 'the proxy named by address'],
+    ['10.0.0.0/8', '198.51.100.7, 203.0.113.9', '127.0.0.1', 'a peer that is not a listed proxy'],
+  ])(
+    'when TRUST_PROXY=%s and X-Forwarded-For is %j, then the service is told %s only (%s)',
+    async (trust, chain, client) => {
+      const trusting = await startTestGateway({ ACCOUNT_URL: upstreams.account.url, TRUST_PROXY: trust });
+      try {
+        clearReceived();
+        await trusting.send({
+          path: '/api/auth/login',
+          headers: { 'x-forwarded-for': chain, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' },
+        });
+        const headers = upstreams.account.received[0]?.headers;
+        // Replaced, never extended: a client's own entries never reach the service.
+        expect(headers?.['x-forwarded-for']).toBe(client);
+        const trusted = client !== '127.0.0.1';
+        expect(headers?.['x-forwarded-proto']).toBe(trusted ? 'https' : 'http');
+        expect(headers?.['x-forwarded-host']).toBe(trusted ? 'shop.example' : new URL(trusting.url).host);
+      } finally {
+        await trusting.close();
+      }
+    },
+  );
 });
 
 describe('when a service fails', () => {

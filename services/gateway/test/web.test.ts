@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_DIR, resolveWebDir } from '../src/web.ts';
 import {
@@ -26,6 +27,8 @@ beforeAll(async () => {
   mkdirSync(join(webDir, 'assets'));
   writeFileSync(join(webDir, 'index.html'), INDEX);
   writeFileSync(join(webDir, 'assets', 'app-4f9a1c.js'), SCRIPT);
+  writeFileSync(join(webDir, 'assets', 'app-4f9a1c.js.br'), brotliCompressSync(SCRIPT));
+  writeFileSync(join(webDir, 'assets', 'app-4f9a1c.js.gz'), gzipSync(SCRIPT));
   writeFileSync(join(webDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   product = await startUpstream(echo('product'));
 });
@@ -57,6 +60,31 @@ describe('with a built web app', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/javascript/);
     expect(response.text).toBe(SCRIPT);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('when the client takes Brotli or gzip, then the build’s precompressed copy is sent, with Vary: Accept-Encoding', async () => {
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const response = await gateway.send({ path: '/assets/app-4f9a1c.js', headers: { 'accept-encoding': encoding } });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(String(response.headers.vary)).toMatch(/accept-encoding/i);
+      expect(decode(response.body).toString()).toBe(SCRIPT);
+    }
+    const plain = await gateway.send({ path: '/assets/app-4f9a1c.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(SCRIPT);
+  });
+
+  it('when the app is rebuilt while the gateway runs, then the new build’s files are served, with the same caching', async () => {
+    writeFileSync(join(webDir, 'assets', 'app-b7e2d0.js'), 'console.log("rebuilt");');
+    const response = await gateway.send({ path: '/assets/app-b7e2d0.js', headers: PAGE });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.text).toBe('console.log("rebuilt");');
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 

@@ -1,9 +1,8 @@
-import { EVENT_TYPES } from '@shop/contracts';
+import { EVENT_TYPES, OrderPlaced } from '@shop/contracts';
 import type { CloudEvent, EventHandler, Logger } from '@shop/platform';
 import { Compile } from 'typebox/compile';
 import { applyPlacedOrder, type PlacedOrder } from '../domain/apply-order.ts';
 import type { CartStore } from '../domain/ports.ts';
-import { OrderPlaced } from './payloads.ts';
 
 /** The durable consumer name on the bus, and the inbox's. */
 export const CONSUMER = 'cart';
@@ -13,9 +12,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const orderPlaced = Compile(OrderPlaced);
 
 /**
- * Takes orders placed from the cart off the cart, once per event id. A malformed event
- * is logged and dropped: retrying cannot fix it. A store that fails throws, and the bus
- * delivers the event again later.
+ * Takes orders placed from the cart off the cart, once per event id. The data is checked
+ * against `OrderPlaced` (`@shop/contracts`), of which the cart reads the user, the items
+ * and `from_cart`. A malformed event is logged and dropped: retrying cannot fix it. A
+ * store that fails throws, and the bus delivers the event again later.
  */
 export function orderConsumer(deps: { carts: CartStore; logger: Logger }): EventHandler {
   return async (event) => {
@@ -44,7 +44,7 @@ function read(event: CloudEvent, logger: Logger): PlacedOrder | null {
   return {
     eventId: event.id,
     userId: data.user_id,
-    fromCart: data.from_cart === true,
+    fromCart: data.from_cart,
     items: data.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
   };
 }
