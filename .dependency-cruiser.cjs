@@ -1,5 +1,5 @@
 /**
- * The lines between packages and layers (STYLE.md "One service, one shape"), checked
+ * The lines between packages and layers (README "Architecture": the rules the code keeps), checked
  * by test/architecture.test.ts in every `npm test`.
  */
 const DRIVERS =

@@ -20,22 +20,30 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startAccount } from '@shop/account/main';
-import { startCart } from '@shop/cart/main';
-import { startGateway } from '@shop/gateway/main';
-import { startNotification } from '@shop/notification/main';
-import { startOrder } from '@shop/order/main';
-import {
+import type { Bus, SharedPglite } from '@shop/platform';
+import { startTelemetry } from '@shop/platform/telemetry';
+import { ensureWebBuild, webBuildIsCurrent } from './web-build.ts';
+
+// Tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) starts before the platform and the
+// services are imported, so that its instrumentations see Fastify, pg, ioredis and amqplib load.
+const telemetry = await startTelemetry({ service: 'shop' });
+const {
   assertPortFree,
-  type Bus,
   closeOnSignals,
   createLogger,
   InProcessBus,
+  MESSAGE_STORE_MIGRATIONS,
+  openPglite,
   openSharedPglite,
+  PgMessageStore,
   RabbitMqBus,
-  type SharedPglite,
-} from '@shop/platform';
-import { startProduct } from '@shop/product/main';
+} = await import('@shop/platform');
+const { startAccount } = await import('@shop/account/main');
+const { startProduct } = await import('@shop/product/main');
+const { startCart } = await import('@shop/cart/main');
+const { startOrder } = await import('@shop/order/main');
+const { startNotification } = await import('@shop/notification/main');
+const { startGateway } = await import('@shop/gateway/main');
 
 const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'warn' });
 const env = { ...process.env };
@@ -49,6 +57,7 @@ const ports = {
   order: Number(env.ORDER_PORT ?? 8005),
   notification: Number(env.NOTIFICATION_PORT ?? 8009),
 };
+const gatewayMetricsPort = Number(env.GATEWAY_METRICS_PORT ?? 9080);
 // Clients reach the shop through the gateway, so its URL is the token issuer.
 env.PUBLIC_URL ??= `http://localhost:${ports.gateway}`;
 env.ACCOUNT_URL ??= `http://127.0.0.1:${ports.account}`;
@@ -56,13 +65,21 @@ env.PRODUCT_URL ??= `http://127.0.0.1:${ports.product}`;
 env.CART_URL ??= `http://127.0.0.1:${ports.cart}`;
 env.ORDER_URL ??= `http://127.0.0.1:${ports.order}`;
 env.NOTIFICATION_URL ??= `http://127.0.0.1:${ports.notification}`;
-// The services listen on loopback behind the gateway, which sends the client's IP in
-// X-Forwarded-For: the login limits count per client, not per gateway.
-if (['127.0.0.1', '::1', 'localhost'].includes(host)) env.ACCOUNT_TRUST_PROXY ??= 'true';
+// The gateway reaches the account service over loopback and names the client in
+// X-Forwarded-For: the account service trusts that one hop (a loopback peer) and nothing
+// else, so the login limits count per client, not per gateway.
+env.ACCOUNT_TRUST_PROXY ??= 'loopback';
 // The order service's client for stock reservations: a fresh secret per start unless configured.
 if (!env.ORDER_CLIENT_SECRET) {
   env.ORDER_CLIENT_SECRET = randomBytes(24).toString('base64url');
   env.OAUTH_CLIENTS = [env.OAUTH_CLIENTS, `order:${env.ORDER_CLIENT_SECRET}:inventory:reserve`]
+    .filter(Boolean)
+    .join(',');
+}
+// The product service's client for asking the order service about overdue reservations: the same.
+if (!env.PRODUCT_CLIENT_SECRET) {
+  env.PRODUCT_CLIENT_SECRET = randomBytes(24).toString('base64url');
+  env.OAUTH_CLIENTS = [env.OAUTH_CLIENTS, `product:${env.PRODUCT_CLIENT_SECRET}:order:reconcile`]
     .filter(Boolean)
     .join(',');
 }
@@ -75,9 +92,18 @@ try {
   for (const [service, port] of Object.entries(ports)) {
     await assertPortFree(host, port, service, `${service.toUpperCase()}_PORT`);
   }
+  await assertPortFree(host, gatewayMetricsPort, 'gateway metrics', 'GATEWAY_METRICS_PORT');
   if (embedded) pglite = await openSharedPglite(join(env.DATA_DIR ?? './data', 'pglite'));
-  // One bus for every service: RabbitMQ in server mode, in-process otherwise.
-  const bus: Bus = env.AMQP_URL ? await RabbitMqBus.open({ url: env.AMQP_URL, logger }) : new InProcessBus({ logger });
+  // One bus for every service: RabbitMQ in server mode, in-process otherwise. Embedded, the
+  // in-process bus keeps its messages in the shared PGlite, so a crash loses none.
+  const bus: Bus = env.AMQP_URL
+    ? await RabbitMqBus.open({ url: env.AMQP_URL, logger })
+    : await InProcessBus.open({
+        logger,
+        store: pglite
+          ? await PgMessageStore.open(await openPglite({ ...MESSAGE_STORE_MIGRATIONS, client: pglite.client }))
+          : undefined,
+      });
   closers.push(() => bus.close());
   const shared = { env, pglite: pglite?.client, logger, bus };
 
@@ -91,23 +117,33 @@ try {
   closers.unshift(order.close);
   const notification = await startNotification(shared);
   closers.unshift(notification.close);
+  // The web app the gateway serves at /, built on the first start and after its sources change.
+  if (!env.WEB_DIR && !webBuildIsCurrent()) {
+    console.log('  Building the web app (first start, or its sources changed)…');
+    await ensureWebBuild();
+  }
   const gateway = await startGateway({ env, logger });
   closers.unshift(gateway.close);
 
   const admin = account.createdAdmin;
+  // A password is shown only when the shop chose it; one from ADMIN_PASSWORD is never printed.
+  const adminLine = (email: string, created: boolean, chosen: string | undefined) =>
+    chosen
+      ? `  Admin      ${email} / ${chosen}  (created now; change it with PATCH /api/account/me)`
+      : `  Admin      ${email} (${created ? 'created now with the password in ADMIN_PASSWORD' : 'the password set on first start, or since'})`;
   const shop = env.PUBLIC_URL.replace(/\/+$/, '');
   const lines = [
     '',
     `  Shop is running (${embedded ? `embedded mode, data in ${env.DATA_DIR ?? './data'}` : 'server mode'}), started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     '',
+    `  Shop       ${shop}/          (the storefront; the admin at ${shop}/admin)`,
     `  Shop API   ${shop}/api/products`,
     `  API docs   ${shop}/docs`,
-    admin
-      ? `  Admin      ${admin.email} / ${account.config.ADMIN_PASSWORD || 'admin12345'}  (created now; change it with PATCH /api/account/me)`
-      : `  Admin      ${account.config.ADMIN_EMAIL} (the password set on first start)`,
+    adminLine(admin?.email ?? account.config.ADMIN_EMAIL, Boolean(admin), account.defaultAdminPassword),
     '',
     `  Services   account ${account.url}  product ${product.url}  cart ${cart.url}`,
-    `             order ${order.url}  notification ${notification.url}  (each with /docs)`,
+    `             order ${order.url}  notification ${notification.url}  (each with /docs and /metrics)`,
+    `  Metrics    the gateway's on ${gateway.metricsUrl} (never on the shop's public port)`,
     '',
     '  Stop with Ctrl+C.',
     '',
@@ -117,10 +153,12 @@ try {
   closeOnSignals(async () => {
     for (const close of closers) await close();
     await pglite?.close();
+    await telemetry.shutdown();
   }, logger);
 } catch (error) {
   console.error(`\n  The shop could not start: ${(error as Error).message}\n`);
   for (const close of closers) await close().catch(() => undefined);
   await pglite?.close().catch(() => undefined);
+  await telemetry.shutdown().catch(() => undefined);
   process.exit(1);
 }

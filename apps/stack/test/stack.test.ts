@@ -69,6 +69,7 @@ describe('npm start (embedded mode)', () => {
       DATA_DIR: dataDir,
       ACCOUNT_PORT: String(port),
       GATEWAY_PORT: String(gatewayPort),
+      GATEWAY_METRICS_PORT: String(await freePort()),
       CART_PORT: String(await freePort()),
       PRODUCT_PORT: String(productPort),
       ORDER_PORT: String(orderPort),
@@ -89,9 +90,11 @@ describe('npm start (embedded mode)', () => {
     expect(first.output()).toContain('admin@example.com / admin12345');
 
     // The first start loads the demo catalog, images included.
-    const products = await (await fetch(`${catalog}/api/products?limit=100`)).json();
+    const products = (await (await fetch(`${catalog}/api/products?limit=100`)).json()) as {
+      items: Array<{ image_url: string }>;
+    };
     expect(products.items.length).toBeGreaterThanOrEqual(40);
-    const categories = await (await fetch(`${catalog}/api/categories`)).json();
+    const categories = (await (await fetch(`${catalog}/api/categories`)).json()) as { items: Array<{ slug: string }> };
     expect(categories.items.map((c: { slug: string }) => c.slug).sort()).toEqual([
       'bakery',
       'beverage',
@@ -99,7 +102,7 @@ describe('npm start (embedded mode)', () => {
       'nonfood',
       'seafood',
     ]);
-    const image = await fetch(`${catalog}${products.items[0].image_url}`);
+    const image = await fetch(`${catalog}${products.items[0]?.image_url}`);
     expect(image.headers.get('content-type')).toBe('image/png');
 
     const register = await fetch(`${base}/api/auth/register`, {
@@ -119,6 +122,7 @@ describe('npm start (embedded mode)', () => {
       ...env,
       ACCOUNT_PORT: String(await freePort()),
       GATEWAY_PORT: String(await freePort()),
+      GATEWAY_METRICS_PORT: String(await freePort()),
       CART_PORT: String(await freePort()),
       PRODUCT_PORT: String(await freePort()),
       ORDER_PORT: String(await freePort()),
@@ -140,7 +144,9 @@ describe('npm start (embedded mode)', () => {
       expect(login.status).toBe(200);
       expect(again.output()).not.toContain('created now');
       await waitFor(`${catalog}/health/ready`);
-      const categories = await (await fetch(`${catalog}/api/categories`)).json();
+      const categories = (await (await fetch(`${catalog}/api/categories`)).json()) as {
+        items: Array<{ slug: string }>;
+      };
       expect(categories.items).toHaveLength(5); // loaded once, not again on restart
     } finally {
       again.child.kill('SIGTERM');
