@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -7,8 +7,11 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'services/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
+      'apps/web/test/**/*.test.tsx',
       'e2e/**/*.test.ts',
     ],
+    // The container image's test runs alone: npm run test:image (vitest.image.config.ts).
+    exclude: [...configDefaults.exclude, 'test/image/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -1,7 +1,9 @@
 /**
  * Runs once per `npm test`: finds which servers are reachable for the server-mode
- * tests, and prepares one initialised PGlite data directory that every test file
- * clones (creating one costs seconds; loading a copy costs half a second).
+ * tests, prepares one initialised PGlite data directory that every test file
+ * clones (creating one costs seconds; loading a copy costs half a second), and builds the
+ * web app and the server packages' production build (what the server-mode tests run) if
+ * either is missing or stale.
  *
  * Without CI=true an unreachable server skips its tests with one line saying so; with
  * CI=true it fails the run, so CI never passes with server tests silently skipped.
@@ -13,6 +15,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureWebBuild } from '../apps/stack/src/web-build.ts';
+import { buildServer } from '../scripts/server-build.ts';
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,6 +26,9 @@ export default async function setup(project: TestProject) {
     probePostgres(POSTGRES_URL),
     probeRedis(REDIS_URL),
     preparePgliteTemplate(),
+    // Once, before the stacks the tests start would each find it missing or stale.
+    ensureWebBuild(),
+    buildServer(),
   ]);
   const missing = [
     postgres.ok ? null : `PostgreSQL at ${POSTGRES_URL} (${postgres.reason})`,
