@@ -1,191 +1,503 @@
 /**
- * `npm run bench -- checkout`: the checkout saga in server mode, the whole shop as one
- * process (apps/stack/src/main.ts) on PostgreSQL, RabbitMQ and Redis, every service
- * talking to the others over HTTP and the bus.
+ * `npm run bench -- checkout`: the checkout in server mode as production runs it, one
+ * process per service from the build (`node --conditions=production apps/stack/dist/service.js
+ * <name>`) on PostgreSQL, RabbitMQ and Redis, the load through the gateway, next to the
+ * one-transaction ceiling measured in the same run.
  *
- * - Ceiling: pgbench's TPC-B-like load (scale 10) on the same PostgreSQL, in a database
- *   of its own (shop_bench_pgbench), at 16 and 64 clients, measured first: the stack's
- *   pools would otherwise hold connections pgbench's 64 clients need.
- * - A fresh database shop_bench_checkout; the stack on free ports; 200 products with
- *   ample stock and 64 customers through the public APIs, then ANALYZE (ARCHITECTURE §8).
- * - Orders per second (2xx only) and latency of single- and three-line orders at 16 and
- *   64 clients; every request has its own Idempotency-Key, the next customer's token
- *   and the next products. E-mails catch up between rows, so no row pays for the last
- *   one's backlog.
- * - Order placed → confirmation e-mail sent (notification.emails.sent_at − order.orders.
- *   created_at) for every order of the load, and for a light phase of 8 clients.
+ * - The build first (buildServer(): the server packages whose `dist/` is stale), then a
+ *   fresh database shop_bench_checkout, a RabbitMQ vhost of its own, the six services on
+ *   free ports; 200 products with ample stock and 64 customers through the gateway, then
+ *   ANALYZE (README "Conventions": statistics after loading).
+ * - The ceiling: bench/baselines/checkout.ts, bare Fastify + `pg` taking the same request
+ *   body in ONE transaction (a conditional stock UPDATE per line, the order, its lines, an
+ *   outbox row), in a fresh database shop_bench_ceiling on the same server with the same
+ *   200 products; no authentication, idempotency, reservation or publishing.
+ * - 16 clients placing 1-line, then 3-line orders, each with its own Idempotency-Key, the
+ *   next customer's token and the next products. The shop and the ceiling take turns in
+ *   rounds of about 10 s (shop, ceiling, ceiling, shop, ...), so a machine getting busier
+ *   or quieter weighs on both alike; p50/p99 over every response of a side's rounds.
+ * - CPU per order: utime + stime (/proc/<pid>/stat) of the six service processes and of
+ *   PostgreSQL's processes working for the side's database (its backends and the server's
+ *   background processes; other databases' backends, such as tests running meanwhile, are
+ *   left out; the whole server's figure is printed beside it), over the side's rounds,
+ *   divided by the 2xx orders. The shop's window runs until every e-mail of the round is
+ *   sent, so it holds the asynchronous work an order causes (outbox relays, RabbitMQ
+ *   consumers, the e-mail), and the idle polling meanwhile.
+ * - The asynchronous chain: the backlog (outbox rows not yet published, e-mails not yet
+ *   sent) sampled every second of the shop's rounds; order placed → confirmation e-mail
+ *   sent (notification.emails.sent_at − order.orders.created_at) for every order of the
+ *   load, and for a light phase of 8 clients at a quarter of the 1-line rate.
  *
  * Settings: BENCH_DATABASE_URL (its server; default postgres://postgres@127.0.0.1:5432),
- * BENCH_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672), BENCH_REDIS_URL (default
- * redis://127.0.0.1:6379), BENCH_DURATION seconds per row (default 20). Needs `pgbench`
- * on the PATH. RabbitMQ queues are named by consumer (`notification`, ...): another stack
- * on the same vhost (an e2e run, say) takes a share of the events, so give the bench a
- * vhost of its own there (amqp://guest:guest@127.0.0.1:5672/shop_bench).
+ * BENCH_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672; a vhost of its own is made
+ * with rabbitmqctl when the broker is local), BENCH_REDIS_URL (default
+ * redis://127.0.0.1:6379), BENCH_DURATION seconds per side and line count (default 20),
+ * BENCH_PROFILE_DIR (each service writes a `--cpu-prof` profile of the whole run there,
+ * `<service>.cpuprofile`, opened by Chrome's DevTools).
+ * Linux only (/proc).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { isolatedVhost } from '../e2e/broker.ts';
+import { buildServer } from '../scripts/server-build.ts';
 import {
   analyze,
+  benchPort,
+  codeVersion,
+  cpuMsBetween,
+  cpuTicks,
   dropDatabase,
-  freePort,
   loadAverage,
+  machine,
+  mapLimit,
   percentile,
   positive,
   post,
+  postgresPids,
+  postgresServerPids,
   type Report,
   type Row,
+  range,
   recreateDatabase,
-  runProcess,
+  sleep,
   startProcess,
   stop,
   withClient,
   withDatabase,
 } from './lib.ts';
+import { ADMIN, login, SERVICES, type Service, shopEnvironment } from './shop-topology.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
 const DATABASE_URL = withDatabase(SERVER_URL, 'shop_bench_checkout');
-const PGBENCH_URL = withDatabase(SERVER_URL, 'shop_bench_pgbench');
+const CEILING_URL = withDatabase(SERVER_URL, 'shop_bench_ceiling');
 const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const ADMIN = { email: 'admin@example.com', password: 'bench-admin-password' };
 const CUSTOMER_PASSWORD = 'bench-customer-password';
 const PRODUCTS = 200;
 const STOCK = 1_000_000;
 const CUSTOMERS = 64;
-const CLIENTS = [16, 64];
+const CLIENTS = 16;
 const LINES = [1, 3];
-const PGBENCH_SCALE = 10;
-/** The light phase: 8 clients held to a quarter of the 16-client single-line rate, so nothing queues. */
+const ROUND_SECONDS = 10;
+const WARM_UP_SECONDS = 3;
+/** The light phase: 8 clients held to a quarter of the 1-line rate, so nothing queues. */
+/** `node --cpu-prof` for a service, when BENCH_PROFILE_DIR asks for profiles. */
+function profile(service: Service): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+}
+
 const LIGHT = { clients: 8, seconds: 10, share: 0.25 };
-/** Access tokens live 15 minutes; log in again before a row when they are older than this. */
+/** Access tokens live 15 minutes; log in again before a round when they are older than this. */
 const TOKEN_REFRESH_MS = 10 * 60_000;
 /** Waiting for e-mails gives up after this long without one more sent. */
 const DRAIN_STALL_MS = 30_000;
+const BACKLOG_SAMPLE_MS = 1_000;
 
-interface Stack {
-  account: string;
-  product: string;
-  order: string;
-  notification: string;
+/** Where orders go and what each side's CPU is read from. */
+interface Target {
+  key: 'shop' | 'ceiling';
+  url: string;
+  databaseUrl: string;
+  /** The Node processes serving it. */
+  pids: number[];
+  /** What each of `pids` runs, for the CPU split by process. */
+  names: Map<number, string>;
+  /** Headers of the n-th order. */
+  headers(n: number): Record<string, string>;
+}
+
+/** What one side's rounds at one line count added up to. */
+interface Side {
+  orders: number;
+  seconds: number;
+  errors: number;
+  failures: Map<string, number>;
+  latencies: number[];
+  /** CPU ms of the Node processes, of PostgreSQL for the side's database, of the whole PostgreSQL server. */
+  cpu: { node: number; postgres: number; server: number };
+  /** CPU ms of each Node process by what it runs (`gateway`, `order`, ...). */
+  byProcess: Map<string, number>;
+  /** The shop's CPU ms until the end of the load alone, without the asynchronous work after it. */
+  cpuAtLoadEnd: { node: number; postgres: number };
+  /** The backlog's samples, a list per round. */
+  backlog: BacklogSample[][];
+  drains: Drain[];
+}
+
+interface BacklogSample {
+  /** Seconds into the round. */
+  at: number;
+  outbox: number;
+  emails: number;
+}
+
+interface Drain {
+  done: boolean;
+  seconds: number;
+  orders: number;
+  sent: number;
 }
 
 export async function checkoutScenario(): Promise<Report> {
   const duration = positive('BENCH_DURATION', 20);
+  const rounds = Math.max(1, Math.round(duration / ROUND_SECONDS));
+  const roundSeconds = Math.max(1, Math.round(duration / rounds));
   const loadBefore = loadAverage();
   const step = (text: string) => console.log(`checkout: ${text}`);
+  step('building the server packages (npm run build without the web app)');
+  await buildServer();
+  const code = codeVersion();
   const logDir = mkdtempSync(join(tmpdir(), 'shop-bench-checkout-'));
-  const stackLog = join(logDir, 'stack.log');
-  let stack: Awaited<ReturnType<typeof startProcess>> | undefined;
+  const children: ChildProcess[] = [];
+  let removeVhost = async () => {};
   try {
-    // 1. The ceiling, before the stack holds any connection.
-    step(`pgbench -i -s ${PGBENCH_SCALE} into ${databaseName(PGBENCH_URL)}`);
-    await recreateDatabase(PGBENCH_URL);
-    const init = ['-i', '-q', '-s', String(PGBENCH_SCALE), databaseName(PGBENCH_URL)];
-    await runProcess('pgbench', init, pgEnv(PGBENCH_URL), { capture: true });
-    const ceilings = new Map<number, Row>();
-    for (const clients of CLIENTS) {
-      step(`pgbench -c ${clients} -j 2 -T ${duration}`);
-      ceilings.set(clients, await pgbench(clients, duration, logDir));
-    }
-    await dropDatabase(PGBENCH_URL);
-
-    // 2. A fresh database and the whole shop in one process.
-    step('starting the stack (server mode) on a fresh shop_bench_checkout');
+    // 1. Fresh databases, a vhost, the six services from the build and the ceiling.
+    step('fresh databases and vhost, the six services (node --conditions=production apps/stack/dist/service.js)');
     await recreateDatabase(DATABASE_URL);
-    const ports = {
-      account: await freePort(),
-      product: await freePort(),
-      order: await freePort(),
-      notification: await freePort(),
+    await recreateDatabase(CEILING_URL);
+    const vhost = await isolatedVhost(AMQP_URL);
+    removeVhost = vhost.remove;
+    const { env, urls } = await settings(vhost.url);
+    const servicePids: number[] = [];
+    const serviceNames = new Map<number, string>();
+    const start = async (service: Service) => {
+      const child = await startProcess(
+        process.execPath,
+        [...profile(service), '--conditions=production', 'apps/stack/dist/service.js', service],
+        env,
+        `${urls[service]}/health/${service === 'gateway' ? 'ready' : 'live'}`,
+        { logFile: join(logDir, `${service}.log`), attempts: 480 },
+      );
+      children.push(child);
+      servicePids.push(child.pid as number);
+      serviceNames.set(child.pid as number, service);
     };
-    const urls: Stack = {
-      account: `http://127.0.0.1:${ports.account}`,
-      product: `http://127.0.0.1:${ports.product}`,
-      order: `http://127.0.0.1:${ports.order}`,
-      notification: `http://127.0.0.1:${ports.notification}`,
-    };
-    stack = await startProcess(
-      process.execPath,
-      ['--import', 'tsx', 'apps/stack/src/main.ts'],
-      {
-        DATABASE_URL,
-        AMQP_URL,
-        REDIS_URL,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        DEMO_CATALOG: 'false',
-        LOG_LEVEL: 'warn',
-        SMTP_URL: '',
-        ACCOUNT_PORT: String(ports.account),
-        PRODUCT_PORT: String(ports.product),
-        ORDER_PORT: String(ports.order),
-        NOTIFICATION_PORT: String(ports.notification),
-        CART_PORT: String(await freePort()),
-        GATEWAY_PORT: String(await freePort()),
-      },
-      `${urls.notification}/health/ready`,
-      { logFile: stackLog, attempts: 360 },
-    );
+    // The account service first: it creates the signing keys the others' token checks read.
+    await start('account');
+    // All settled before a failure is thrown, so that every one started is stopped.
+    const middle = SERVICES.filter((each) => each !== 'account' && each !== 'gateway');
+    const failed = (await Promise.allSettled(middle.map(start))).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    await start('gateway');
 
-    // 3. Catalog and customers through the public APIs, then statistics.
-    step(`seeding ${PRODUCTS} products and ${CUSTOMERS} customers`);
-    const adminToken = await login(urls, ADMIN.email, ADMIN.password);
-    const auth = { authorization: `Bearer ${adminToken}` };
-    const category = (await post(
-      `${urls.product}/api/categories`,
-      JSON.stringify({ name: 'Checkout bench' }),
-      'application/json',
-      auth,
-    )) as { id: number };
-    const productIds = await mapLimit(range(PRODUCTS), 8, async (i) => {
-      const product = (await post(
-        `${urls.product}/api/products`,
-        JSON.stringify({
-          name: `Bench item ${i + 1}`,
-          description: 'A product of the checkout benchmark',
-          price_cents: 100 + i,
-          stock: STOCK,
-          category_id: category.id,
-        }),
-        'application/json',
-        auth,
-      )) as { id: number };
-      return product.id;
-    });
+    const ceilingPort = await benchPort();
+    const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
+    const ceilingProcess = await startProcess(
+      process.execPath,
+      ['--import', 'tsx', 'bench/baselines/checkout.ts'],
+      { DATABASE_URL: CEILING_URL, PORT: String(ceilingPort), PRODUCTS: String(PRODUCTS), STOCK: String(STOCK) },
+      `${ceilingUrl}/health/live`,
+      { logFile: join(logDir, 'ceiling.log') },
+    );
+    children.push(ceilingProcess);
+
+    // 2. Catalog and customers through the gateway, then statistics.
+    step(`seeding ${PRODUCTS} products and ${CUSTOMERS} customers through the gateway`);
+    const productIds = await seedProducts(urls.gateway);
     const emails = range(CUSTOMERS).map((i) => `bench-${i + 1}@example.com`);
     // argon2id runs per registration and login: a few at a time keeps the two cores busy.
     await mapLimit(emails, 4, (email, i) =>
       post(
-        `${urls.account}/api/auth/register`,
+        `${urls.gateway}/api/auth/register`,
         JSON.stringify({ email, name: `Bench customer ${i + 1}`, password: CUSTOMER_PASSWORD }),
         'application/json',
       ),
     );
-    let tokens = await mapLimit(emails, 4, (email) => login(urls, email, CUSTOMER_PASSWORD));
+    let tokens = await mapLimit(emails, 4, (email) => login(urls.gateway, email, CUSTOMER_PASSWORD));
     let loggedInAt = Date.now();
     await analyze(DATABASE_URL);
+    const machineText = await machine(DATABASE_URL);
 
-    // 4. The load.
-    const runId = Date.now().toString(36);
+    const runId = randomBytes(4).toString('hex');
+    const shop: Target = {
+      key: 'shop',
+      url: urls.gateway,
+      databaseUrl: DATABASE_URL,
+      pids: servicePids,
+      names: serviceNames,
+      headers: (n) => ({
+        authorization: `Bearer ${tokens[n % tokens.length]}`,
+        'idempotency-key': `bench-${runId}-${n}`,
+      }),
+    };
+    const ceiling: Target = {
+      key: 'ceiling',
+      url: ceilingUrl,
+      databaseUrl: CEILING_URL,
+      pids: [ceilingProcess.pid as number],
+      names: new Map([[ceilingProcess.pid as number, 'ceiling']]),
+      headers: (n) => ({ 'x-customer-id': String((n % CUSTOMERS) + 1) }),
+    };
     let sequence = 0;
-    const placeOrders = async (options: {
-      name: string;
-      clients: number;
-      lines: number;
-      seconds: number;
-      /** Orders per second over all clients; default: as fast as they answer. */
-      rate?: number;
-    }): Promise<Row> => {
-      if (Date.now() - loggedInAt > TOKEN_REFRESH_MS) {
-        tokens = await mapLimit(emails, 4, (email) => login(urls, email, CUSTOMER_PASSWORD));
-        loggedInAt = Date.now();
+    const refreshTokens = async () => {
+      if (Date.now() - loggedInAt < TOKEN_REFRESH_MS) return;
+      tokens = await mapLimit(emails, 4, (email) => login(urls.gateway, email, CUSTOMER_PASSWORD));
+      loggedInAt = Date.now();
+    };
+    const load = (target: Target, lines: number, seconds: number, side: Side, clients = CLIENTS, rate?: number) =>
+      placeOrders({ target, lines, seconds, clients, rate, productIds, side, next: () => sequence++ });
+
+    // 3. Warm-up (not counted): JIT, pools and prepared statements on both sides.
+    step('warm-up (not counted)');
+    await load(shop, 1, WARM_UP_SECONDS, emptySide());
+    await load(ceiling, 1, WARM_UP_SECONDS, emptySide());
+    await drainEmails();
+    await analyze(DATABASE_URL); // the order, reservation and e-mail tables hold rows now
+    await analyze(CEILING_URL);
+
+    // 4. The load: the two sides take turns.
+    const rows: Row[] = [];
+    const sides = new Map<number, { shop: Side; ceiling: Side }>();
+    const loadFrom = await lastOrderId();
+    const loadStarted = Date.now();
+    for (const lines of LINES) {
+      const both = { shop: emptySide(), ceiling: emptySide() };
+      sides.set(lines, both);
+      for (const round of range(rounds)) {
+        const turn = round % 2 === 0 ? [shop, ceiling] : [ceiling, shop];
+        for (const target of turn) {
+          step(
+            `${lines} line${lines === 1 ? '' : 's'}, round ${round + 1}/${rounds}, ${target.key}: ${roundSeconds} s`,
+          );
+          if (target.key === 'shop') await refreshTokens();
+          await measuredRound(target, lines, roundSeconds, both[target.key], load, drainEmails);
+        }
       }
-      const spread = Math.floor(productIds.length / options.lines); // distinct products in one order
-      const result = await autocannon({
-        url: `${urls.order}/api/orders`,
+      const name = `${lines} line${lines === 1 ? '' : 's'}, ${CLIENTS} clients`;
+      const ceilingRow = sideRow(`  ceiling: one transaction, bare Fastify + pg`, both.ceiling);
+      const shopRow = sideRow(`shop: POST /api/orders via the gateway, ${name}`, both.shop);
+      shopRow.baseline = ceilingRow;
+      rows.push(shopRow, ceilingRow);
+    }
+    const loadTo = await lastOrderId();
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+
+    // 5. A light phase: the e-mail path without a backlog in front of it.
+    const reference = sides.get(1)?.shop;
+    const referenceRate = reference ? reference.orders / Math.max(1, reference.seconds) : 0;
+    const lightRate = Math.max(2, Math.round(referenceRate * LIGHT.share));
+    const lightSeconds = Math.min(LIGHT.seconds, duration);
+    step(`light phase: ${LIGHT.clients} clients, at most ${lightRate} orders/s, ${lightSeconds} s`);
+    const light = emptySide();
+    await refreshTokens();
+    await load(shop, 1, lightSeconds, light, LIGHT.clients, lightRate);
+    const lightDrain = await drainEmails();
+    const lightRow = sideRow(`shop: 1 line, ${LIGHT.clients} clients, ≤ ${lightRate}/s (light)`, light);
+    lightRow.note = drainNote([lightDrain]);
+    rows.push(lightRow);
+    const lightTo = await lastOrderId();
+
+    const underLoad = await emailLatency(loadFrom, loadTo);
+    const lightLatency = await emailLatency(loadTo, lightTo);
+    const tables = await tableStats();
+
+    const latencyLine = (label: string, stats: Latency) =>
+      `  ${label.padEnd(52)} ${String(stats.count).padStart(6)} orders  p50 ${fmt(stats.p50)} ms  p99 ${fmt(stats.p99)} ms  max ${fmt(stats.max)} ms` +
+      `  (p50 ${fmt(stats.toRow)} ms to the e-mail row, ${fmt(stats.toSent)} ms from there to sent)` +
+      (stats.missing > 0 ? `  ${stats.missing} WITHOUT a sent e-mail` : '');
+    const notes = [
+      '',
+      `Machine: ${machineText}. Code: ${code}.`,
+      `req/s: 2xx orders per second over ${rounds} round${rounds === 1 ? '' : 's'} of ${roundSeconds} s per side, the two sides taking turns;`,
+      'p50/p99 over every response of those rounds; errors: non-2xx, connection errors and timeouts; vs baseline: shop ÷ ceiling.',
+      'The ceiling: bench/baselines/checkout.ts, one transaction per order (a conditional stock UPDATE per line, the order, its lines,',
+      'an outbox row) on the same PostgreSQL and the same 200 products; nothing publishes its outbox.',
+      '',
+      'CPU per 2xx order (utime + stime from /proc): Node = the six service processes (the shop) or the ceiling server;',
+      "PostgreSQL = the backends of the side's database and the server's background processes; the shop's window runs until",
+      'every e-mail of the round is sent (the asynchronous work included); in brackets: the whole PostgreSQL server.',
+      ...LINES.flatMap((lines) => {
+        const both = sides.get(lines) as { shop: Side; ceiling: Side };
+        return [
+          ...cpuLines(`${lines} line${lines === 1 ? '' : 's'}, shop`, both.shop, both.ceiling),
+          ...cpuLines(`${lines} line${lines === 1 ? '' : 's'}, ceiling`, both.ceiling),
+        ];
+      }),
+      '',
+      'The asynchronous chain: backlog during the shop rounds (outbox rows not published in every schema / e-mails not sent),',
+      'sampled every second: the highest, the last at the end of the round, and how fast it grew over the round (least squares):',
+      ...LINES.map((lines) => backlogLine(lines, sides.get(lines)?.shop as Side)),
+      'Order placed → confirmation e-mail sent (notification.emails.sent_at − order.orders.created_at):',
+      latencyLine(`under the load (all shop rounds above, ${loadSeconds.toFixed(0)} s)`, underLoad),
+      latencyLine(`light phase (${LIGHT.clients} clients, ≤ ${lightRate} orders/s, ${lightSeconds} s)`, lightLatency),
+      '',
+      `After the run: ${tables}`,
+      `Load average (1/5/15 min): ${loadBefore} before the scenario, ${loadAverage()} after it.`,
+      `Services' output: ${logDir} (${logSummary(logDir)})`,
+    ];
+    return {
+      duration: rounds * roundSeconds,
+      rows,
+      setting: `orders at ${CLIENTS} clients, ${PRODUCTS} products, ${CUSTOMERS} customers, one process per service from the build, through the gateway`,
+      notes,
+    };
+  } finally {
+    for (const child of [...children].reverse()) await stop(child);
+    await dropDatabase(CEILING_URL).catch(() => undefined);
+    await removeVhost().catch(() => undefined);
+  }
+}
+
+/** The services' environment on free ports. */
+async function settings(amqpUrl: string) {
+  const ports: number[] = [];
+  for (const _ of range(SERVICES.length + 1)) ports.push(await benchPort());
+  return shopEnvironment({ databaseUrl: DATABASE_URL, amqpUrl, redisUrl: REDIS_URL, ports });
+}
+
+async function seedProducts(gateway: string): Promise<number[]> {
+  const auth = { authorization: `Bearer ${await login(gateway, ADMIN.email, ADMIN.password)}` };
+  const category = (await post(
+    `${gateway}/api/categories`,
+    JSON.stringify({ name: 'Checkout bench' }),
+    'application/json',
+    auth,
+  )) as { id: number };
+  return mapLimit(range(PRODUCTS), 8, async (i) => {
+    const product = (await post(
+      `${gateway}/api/products`,
+      JSON.stringify({
+        name: `Bench item ${i + 1}`,
+        description: 'A product of the checkout benchmark',
+        price_cents: 100 + i,
+        stock: STOCK,
+        category_id: category.id,
+      }),
+      'application/json',
+      auth,
+    )) as { id: number };
+    return product.id;
+  });
+}
+
+function emptySide(): Side {
+  return {
+    orders: 0,
+    seconds: 0,
+    errors: 0,
+    failures: new Map(),
+    latencies: [],
+    cpu: { node: 0, postgres: 0, server: 0 },
+    byProcess: new Map(),
+    cpuAtLoadEnd: { node: 0, postgres: 0 },
+    backlog: [],
+    drains: [],
+  };
+}
+
+/**
+ * One round of one side, its CPU time read around it. The shop's round also samples the
+ * backlog and lasts until every e-mail of its orders is sent.
+ */
+async function measuredRound(
+  target: Target,
+  lines: number,
+  seconds: number,
+  side: Side,
+  load: (target: Target, lines: number, seconds: number, side: Side) => Promise<void>,
+  drainEmails: () => Promise<Drain>,
+): Promise<void> {
+  const sampler = target.key === 'shop' ? await backlogSampler() : undefined;
+  try {
+    const pgBefore = await postgresPids(target.databaseUrl);
+    const exclude = new Set(sampler ? [sampler.pid] : []);
+    const nodeBefore = cpuTicks(target.pids);
+    const postgresBefore = cpuTicks(pgBefore.filter((pid) => !exclude.has(pid)));
+    const serverBefore = cpuTicks(postgresServerPids());
+    sampler?.start();
+    await load(target, lines, seconds, side);
+    const readPostgres = async () => cpuTicks((await postgresPids(target.databaseUrl)).filter((p) => !exclude.has(p)));
+    if (sampler) {
+      await sampler.stop();
+      side.cpuAtLoadEnd.node += cpuMsBetween(nodeBefore, cpuTicks(target.pids));
+      side.cpuAtLoadEnd.postgres += cpuMsBetween(postgresBefore, await readPostgres());
+      side.backlog.push(sampler.samples);
+      side.drains.push(await drainEmails());
+    }
+    const nodeAfter = cpuTicks(target.pids);
+    side.cpu.node += cpuMsBetween(nodeBefore, nodeAfter);
+    for (const [pid, name] of target.names) {
+      const one = (ticks: Map<number, number>) => new Map([[pid, ticks.get(pid) ?? 0]]);
+      side.byProcess.set(name, (side.byProcess.get(name) ?? 0) + cpuMsBetween(one(nodeBefore), one(nodeAfter)));
+    }
+    side.cpu.postgres += cpuMsBetween(postgresBefore, await readPostgres());
+    side.cpu.server += cpuMsBetween(serverBefore, cpuTicks(postgresServerPids()));
+  } finally {
+    await sampler?.close();
+  }
+}
+
+/** Samples the shop's backlog every second on a connection of its own (its backend's CPU is not the shop's). */
+async function backlogSampler() {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const pid = ((await client.query('select pg_backend_pid() as pid')).rows[0] as { pid: number }).pid;
+  const samples: BacklogSample[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let started = 0;
+  let pending: Promise<void> = Promise.resolve();
+  const take = () => {
+    pending = pending.then(async () => {
+      const at = (Date.now() - started) / 1000;
+      samples.push({ at, ...(await backlog(client)) });
+    });
+  };
+  return {
+    pid,
+    samples,
+    start() {
+      started = Date.now();
+      take();
+      timer = setInterval(take, BACKLOG_SAMPLE_MS);
+    },
+    async stop() {
+      clearInterval(timer);
+      take();
+      await pending;
+    },
+    async close() {
+      clearInterval(timer);
+      await pending.catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+/** Outbox rows not yet published (every schema's outbox) and e-mails neither sent nor failed. */
+async function backlog(client: pg.Client): Promise<{ outbox: number; emails: number }> {
+  const result = await client.query<{ outbox: number; emails: number }>(
+    `select ((select count(*) from "order".outbox where published_at is null)
+           + (select count(*) from product.outbox where published_at is null)
+           + (select count(*) from account.outbox where published_at is null))::int as outbox,
+            (select count(*) from notification.emails where status not in ('sent', 'failed'))::int as emails`,
+  );
+  return result.rows[0] as { outbox: number; emails: number };
+}
+
+/** Orders as fast as they answer (or at `rate` a second over all clients), every latency kept. */
+async function placeOrders(options: {
+  target: Target;
+  lines: number;
+  seconds: number;
+  clients: number;
+  rate?: number;
+  productIds: number[];
+  side: Side;
+  next: () => number;
+}): Promise<void> {
+  const { target, lines, productIds, side } = options;
+  const spread = Math.floor(productIds.length / lines); // distinct products in one order
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${target.url}/api/orders`,
         connections: options.clients,
         duration: options.seconds,
         ...(options.rate ? { overallRate: options.rate } : {}),
@@ -194,158 +506,150 @@ export async function checkoutScenario(): Promise<Report> {
             method: 'POST',
             path: '/api/orders',
             setupRequest: (request) => {
-              const n = sequence++;
-              const items = range(options.lines).map((k) => ({
+              const n = options.next();
+              const items = range(lines).map((k) => ({
                 product_id: productIds[(n + k * spread) % productIds.length] as number,
                 quantity: 1,
               }));
               return {
                 ...request,
-                headers: {
-                  'content-type': 'application/json',
-                  authorization: `Bearer ${tokens[n % tokens.length]}`,
-                  'idempotency-key': `bench-${runId}-${n}`,
-                },
+                headers: { 'content-type': 'application/json', ...target.headers(n) },
                 body: JSON.stringify({ items }),
               };
             },
           },
         ],
-      });
-      const failures = Object.entries(result.statusCodeStats ?? {})
-        .filter(([code]) => !code.startsWith('2'))
-        .map(([code, stats]) => `${code}×${stats.count ?? 0}`);
-      if (result.errors > 0) failures.push(`connection errors×${result.errors - result.timeouts}`);
-      if (result.timeouts > 0) failures.push(`timeouts×${result.timeouts}`);
-      return {
-        name: options.name,
-        requests: Math.round(result['2xx'] / result.duration),
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.non2xx,
-        note: failures.join(', '),
-      };
-    };
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => side.latencies.push(responseTime));
+  });
+  side.orders += result['2xx'];
+  side.seconds += result.duration;
+  side.errors += result.errors + result.non2xx;
+  const found = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, stats]): [string, number] => [code, stats.count ?? 0]);
+  if (result.errors > result.timeouts) found.push(['connection errors', result.errors - result.timeouts]);
+  if (result.timeouts > 0) found.push(['timeouts', result.timeouts]);
+  for (const [kind, count] of found) side.failures.set(kind, (side.failures.get(kind) ?? 0) + count);
+}
 
-    step('warm-up (not counted)');
-    await placeOrders({ name: 'warm-up', clients: 16, lines: 1, seconds: Math.min(3, duration) });
-    await drainEmails();
-    await analyze(DATABASE_URL); // the order, reservation and e-mail tables hold rows now
+function sideRow(name: string, side: Side): Row {
+  const cpu = side.cpu.node + side.cpu.postgres;
+  return {
+    name,
+    requests: Math.round(side.orders / Math.max(side.seconds, 1e-9)),
+    p50: round1(percentile(side.latencies, 50)),
+    p99: round1(percentile(side.latencies, 99)),
+    errors: side.errors,
+    note: [
+      side.orders > 0 ? `CPU ${perOrder(cpu, side.orders)} ms per order` : '',
+      side.drains.length > 0 ? drainNote(side.drains) : '',
+      ...[...side.failures].map(([kind, count]) => `${kind}×${count}`),
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
+}
 
-    const rows: Row[] = [];
-    const loadFrom = await lastOrderId();
-    const loadStarted = Date.now();
-    let reference: Row | undefined; // single-line orders at the fewest clients: the light phase's yardstick
-    for (const clients of CLIENTS) {
-      const ceiling = ceilings.get(clients) as Row;
-      rows.push(ceiling);
-      for (const lines of LINES) {
-        const name = `POST /api/orders, ${lines} line${lines === 1 ? '' : 's'}, ${clients} clients`;
-        step(`${name}, ${duration} s`);
-        const row = await placeOrders({ name, clients, lines, seconds: duration });
-        if (ceiling.requests > 0) row.baseline = ceiling;
-        const drain = await drainEmails();
-        row.note = [drainNote(drain), row.note].filter(Boolean).join('; ');
-        rows.push(row);
-        reference ??= row;
-      }
-    }
-    const loadTo = await lastOrderId();
-    const loadSeconds = (Date.now() - loadStarted) / 1000;
+/** A side's CPU per order; the shop's with its share by service and, as `versus` the ceiling's, how many times that it is. */
+function cpuLines(label: string, side: Side, versus?: Side): string[] {
+  const { node, postgres, server } = side.cpu;
+  const total = (each: Side) => (each.cpu.node + each.cpu.postgres) / Math.max(1, each.orders);
+  const times =
+    versus && versus.orders > 0 && side.orders > 0
+      ? `, ${(total(side) / total(versus)).toFixed(0)}× the ceiling's`
+      : '';
+  const lines = [
+    `  ${label.padEnd(16)} ${perOrder(node + postgres, side.orders).padStart(6)} ms per order` +
+      ` = Node ${perOrder(node, side.orders)} + PostgreSQL ${perOrder(postgres, side.orders)}` +
+      ` (whole server ${perOrder(server, side.orders)}), ${side.orders} orders${times}`,
+  ];
+  if (side.byProcess.size > 1) {
+    const atLoadEnd = side.cpuAtLoadEnd.node + side.cpuAtLoadEnd.postgres;
+    const byService = [...side.byProcess]
+      .sort(([, x], [, y]) => y - x)
+      .map(([name, ms]) => `${name} ${perOrder(ms, side.orders)}`);
+    lines.push(
+      `  ${''.padEnd(16)} Node by service: ${byService.join(', ')}; until the end of the load alone: ${perOrder(atLoadEnd, side.orders)} ms in all`,
+    );
+  }
+  return lines;
+}
 
-    // 5. A light phase: the e-mail path without a backlog in front of it.
-    const lightSeconds = Math.min(LIGHT.seconds, duration);
-    const lightRate = Math.max(2, Math.round((reference?.requests ?? 0) * LIGHT.share));
-    step(`light phase: ${LIGHT.clients} clients, at most ${lightRate} orders/s, ${lightSeconds} s`);
-    const lightRow = await placeOrders({
-      name: `POST /api/orders, 1 line, ${LIGHT.clients} clients, ≤ ${lightRate}/s (light)`,
-      clients: LIGHT.clients,
-      lines: 1,
-      seconds: lightSeconds,
-      rate: lightRate,
+function backlogLine(lines: number, side: Side): string {
+  const rounds = side.backlog;
+  const describe = (key: 'outbox' | 'emails') => {
+    const values = rounds.flat().map((sample) => sample[key]);
+    const last = rounds.map((round) => round.at(-1)?.[key] ?? 0).join(', ');
+    const growth = rounds
+      .map((round) => slope(round.map((sample) => [sample.at, sample[key]])))
+      .map((s) => s.toFixed(1));
+    return `${key === 'outbox' ? 'outbox' : 'e-mails'} highest ${values.length ? Math.max(...values) : 0}, at the end ${last}, growing ${growth.join(', ')} /s`;
+  };
+  return `  ${lines} line${lines === 1 ? '' : 's'}: ${describe('outbox')}; ${describe('emails')}; ${drainNote(side.drains)}`;
+}
+
+/** Least-squares slope of y over x: rows a second by which a backlog grew. */
+function slope(points: ReadonlyArray<[number, number]>): number {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const num = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const den = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * Waits for the orders still in flight when autocannon stopped (it does not wait for
+ * them), then until every order has its confirmation e-mail sent (or failed), or progress
+ * stalls. Orders and e-mails are matched by event id.
+ */
+async function drainEmails(): Promise<Drain> {
+  const started = Date.now();
+  const count = () =>
+    withClient(DATABASE_URL, async (client) => {
+      const result = await client.query<{ orders: number; sent: number }>(
+        `select count(*)::int as orders,
+                (count(e.id) filter (where e.status in ('sent', 'failed')))::int as sent
+           from "order".outbox o
+           left join notification.emails e on e.event_id = o.event_id
+          where o.type = 'order.placed'`,
+      );
+      return result.rows[0] as { orders: number; sent: number };
     });
-    const lightDrain = await drainEmails();
-    lightRow.note = [drainNote(lightDrain), lightRow.note].filter(Boolean).join('; ');
-    rows.push(lightRow);
-    const lightTo = await lastOrderId();
-
-    const underLoad = await emailLatency(loadFrom, loadTo);
-    const light = await emailLatency(loadTo, lightTo);
-    const tables = await tableStats();
-    const log = logSummary(stackLog);
-
-    const latencyLine = (label: string, stats: Latency) =>
-      `  ${label.padEnd(52)} ${String(stats.count).padStart(6)} orders  p50 ${fmt(stats.p50)} ms  p99 ${fmt(stats.p99)} ms  max ${fmt(stats.max)} ms` +
-      `  (p50 ${fmt(stats.toRow)} ms to the e-mail row, ${fmt(stats.toSent)} ms from there to sent)` +
-      (stats.missing > 0 ? `  ${stats.missing} WITHOUT a sent e-mail` : '');
-    const notes = [
-      '',
-      'req/s of the order rows: 2xx orders per second; errors: non-2xx, connection errors and timeouts.',
-      `The ceiling: pgbench TPC-B-like (scale ${PGBENCH_SCALE}, -j 2, 5 statements in one transaction), same PostgreSQL, run before the stack started; its p50/p99 from its per-transaction log.`,
-      'vs baseline: orders/s ÷ pgbench tps at the same client count.',
-      '',
-      'Order placed → confirmation e-mail sent (notification.emails.sent_at − order.orders.created_at):',
-      latencyLine(`under the load (all rows above, ${loadSeconds.toFixed(0)} s)`, underLoad),
-      latencyLine(`light phase (${LIGHT.clients} clients, ≤ ${lightRate} orders/s, ${lightSeconds} s)`, light),
-      '',
-      `After the run (autovacuum off): ${tables}`,
-      `Load average (1/5/15 min): ${loadBefore} before the scenario, ${loadAverage()} after it.`,
-      `Stack output: ${stackLog} (${log})`,
-    ];
-    return {
-      duration,
-      rows,
-      setting: `orders at ${CLIENTS.join(' and ')} clients, ${PRODUCTS} products, ${CUSTOMERS} customers`,
-      notes,
-    };
-  } finally {
-    if (stack) await stop(stack);
-    await dropDatabase(PGBENCH_URL).catch(() => undefined);
-    // pgbench's per-transaction logs; the stack's output stays for reading.
-    for (const file of readdirSync(logDir).filter((each) => each.startsWith('pgbench-'))) rmSync(join(logDir, file));
+  let placed = -1;
+  for (;;) {
+    const now = (await count()).orders;
+    if (now === placed) break;
+    placed = now;
+    await sleep(500);
   }
-
-  /**
-   * Waits for the orders still in flight when autocannon stopped (it does not wait for
-   * them), then until every order has its confirmation e-mail sent (or failed), or progress
-   * stalls. Orders and e-mails are matched by event id: an event left in the queue by an
-   * earlier run is some other order's.
-   */
-  async function drainEmails(): Promise<{ done: boolean; seconds: number; orders: number; sent: number }> {
-    const started = Date.now();
-    const count = () =>
-      withClient(DATABASE_URL, async (client) => {
-        const result = await client.query<{ orders: number; sent: number }>(
-          `select count(*)::int as orders,
-                  (count(e.id) filter (where e.status in ('sent', 'failed')))::int as sent
-             from "order".outbox o
-             left join notification.emails e on e.event_id = o.event_id
-            where o.type = 'order.placed'`,
-        );
-        return result.rows[0] as { orders: number; sent: number };
-      });
-    let placed = -1;
-    for (;;) {
-      const now = (await count()).orders;
-      if (now === placed) break;
-      placed = now;
-      await sleep(1_000);
+  let last = -1;
+  let lastProgress = Date.now();
+  for (;;) {
+    const { orders, sent } = await count();
+    const seconds = (Date.now() - started) / 1000;
+    if (sent >= orders) return { done: true, seconds, orders, sent };
+    if (sent > last) {
+      last = sent;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > DRAIN_STALL_MS) {
+      return { done: false, seconds, orders, sent };
     }
-    let last = -1;
-    let lastProgress = Date.now();
-    for (;;) {
-      const { orders, sent } = await count();
-      const seconds = (Date.now() - started) / 1000;
-      if (sent >= orders) return { done: true, seconds, orders, sent };
-      if (sent > last) {
-        last = sent;
-        lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > DRAIN_STALL_MS) {
-        return { done: false, seconds, orders, sent };
-      }
-      await sleep(200);
-    }
+    await sleep(200);
   }
+}
+
+function drainNote(drains: readonly Drain[]): string {
+  const missing = drains.filter((drain) => !drain.done);
+  if (missing.length > 0) {
+    const last = missing.at(-1) as Drain;
+    return `e-mails NOT all sent: ${last.orders - last.sent} of ${last.orders} missing ${last.seconds.toFixed(0)} s after a round`;
+  }
+  return `e-mails all sent ${drains.map((drain) => drain.seconds.toFixed(1)).join(', ')} s after the round${drains.length === 1 ? '' : 's'}`;
 }
 
 interface Latency {
@@ -402,7 +706,7 @@ async function lastOrderId(): Promise<number> {
   });
 }
 
-/** Dead rows left by the run in the tables every order updates (autovacuum is off here). */
+/** Dead rows left by the run in the tables every order updates, and whether autovacuum clears them. */
 async function tableStats(): Promise<string> {
   return withClient(DATABASE_URL, async (client) => {
     const result = await client.query<{ name: string; live: number; dead: number; updates: number; hot: number }>(
@@ -414,121 +718,34 @@ async function tableStats(): Promise<string> {
                                         ('order', 'outbox'), ('notification', 'emails'))
         order by schemaname, relname`,
     );
-    return result.rows
+    const autovacuum = (await client.query<{ autovacuum: string }>('show autovacuum')).rows[0]?.autovacuum;
+    const tables = result.rows
       .map((row) => `${row.name} ${row.live} live / ${row.dead} dead (${row.hot} of ${row.updates} updates HOT)`)
       .join('; ');
+    return `(autovacuum ${autovacuum}) ${tables}`;
   });
 }
 
-/** Counts the stack's warnings and errors (pino levels 40, 50, 60). */
-function logSummary(file: string): string {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return 'no output';
-  }
-  const count = (level: number) => text.split('\n').filter((line) => line.includes(`"level":${level}`)).length;
-  return `${count(40)} warnings, ${count(50) + count(60)} errors`;
-}
-
-/** One pgbench run; tps and latency average from its summary, p50/p99 from its per-transaction log. */
-async function pgbench(clients: number, duration: number, logDir: string): Promise<Row> {
-  const prefix = join(logDir, `pgbench-c${clients}`);
-  const name = `pgbench TPC-B-like, ${clients} clients (ceiling)`;
-  let output: string;
-  try {
-    output = await runProcess(
-      'pgbench',
-      [
-        '-c',
-        String(clients),
-        '-j',
-        '2',
-        '-T',
-        String(duration),
-        '-l',
-        `--log-prefix=${prefix}`,
-        databaseName(PGBENCH_URL),
-      ],
-      pgEnv(PGBENCH_URL),
-      { capture: true },
-    );
-  } catch (error) {
-    console.error((error as Error).message);
-    return { name, requests: 0, p50: Number.NaN, p99: Number.NaN, errors: clients, note: 'pgbench failed (above)' };
-  }
-  const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
-  const average = Number(/latency average = ([\d.]+) ms/.exec(output)?.[1]);
-  const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
-  const latencies: number[] = [];
-  for (const file of readdirSync(logDir).filter((each) => each.startsWith(`pgbench-c${clients}.`))) {
-    for (const line of readFileSync(join(logDir, file), 'utf8').split('\n')) {
-      const micros = Number(line.split(' ')[2]);
-      if (line && Number.isFinite(micros)) latencies.push(micros / 1000);
+/** Counts the services' warnings and errors (pino levels 40, 50, 60). */
+function logSummary(logDir: string): string {
+  let warnings = 0;
+  let errors = 0;
+  for (const service of SERVICES) {
+    let text = '';
+    try {
+      text = readFileSync(join(logDir, `${service}.log`), 'utf8');
+    } catch {
+      continue;
     }
-    rmSync(join(logDir, file));
+    const count = (level: number) => text.split('\n').filter((line) => line.includes(`"level":${level}`)).length;
+    warnings += count(40);
+    errors += count(50) + count(60);
   }
-  return {
-    name,
-    requests: Math.round(tps),
-    p50: round1(percentile(latencies, 50)),
-    p99: round1(percentile(latencies, 99)),
-    errors: failed,
-    note: `latency average ${average} ms, ${latencies.length} transactions`,
-  };
+  return `${warnings} warnings, ${errors} errors`;
 }
 
-/** libpq's settings for `url`, so pgbench reaches the same server as the bench. */
-function pgEnv(url: string): Record<string, string> {
-  const parsed = new URL(url);
-  const env: Record<string, string> = {
-    PGHOST: parsed.hostname || '127.0.0.1',
-    PGPORT: parsed.port || '5432',
-    PGUSER: decodeURIComponent(parsed.username) || 'postgres',
-  };
-  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
-  return env;
-}
-
-function databaseName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.slice(1));
-}
-
-async function login(urls: Stack, email: string, password: string): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'password', username: email, password }).toString();
-  const tokens = (await post(`${urls.account}/api/auth/token`, body, 'application/x-www-form-urlencoded')) as {
-    access_token: string;
-  };
-  return tokens.access_token;
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
-
-/** `map` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T, index: number) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T, index);
-    }
-  };
-  await Promise.all(range(Math.min(limit, items.length)).map(worker));
-  return results;
-}
-
-function drainNote(drain: { done: boolean; seconds: number; orders: number; sent: number }): string {
-  return drain.done
-    ? `e-mails all sent ${drain.seconds.toFixed(1)} s after the row`
-    : `e-mails NOT all sent: ${drain.orders - drain.sent} of ${drain.orders} missing ${drain.seconds.toFixed(0)} s after the row`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function perOrder(ms: number, orders: number): string {
+  return orders > 0 ? (ms / orders).toFixed(2) : '–';
 }
 
 function round1(value: number): number {

@@ -2,8 +2,9 @@
  * What the scenarios of `npm run bench` share: rows and the printed table, databases,
  * and child processes that are stopped even when a run fails or is interrupted.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 
@@ -69,7 +70,7 @@ export async function dropDatabase(url: string): Promise<void> {
   );
 }
 
-/** Statistics after loading, never on empty tables (ARCHITECTURE §8). */
+/** Statistics after loading, never on empty tables (README "Conventions"). */
 export async function analyze(url: string): Promise<void> {
   await withClient(url, (client) => client.query('analyze'));
 }
@@ -207,6 +208,32 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank - 1] as number;
 }
 
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** `map` with at most `limit` calls in flight; results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T, index);
+    }
+  };
+  await Promise.all(range(Math.min(limit, items.length)).map(worker));
+  return results;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export function loadAverage(): string {
   return loadavg()
     .map((value) => value.toFixed(1))
@@ -228,4 +255,124 @@ export function print(title: string, report: Report, connections: number): void 
     );
   }
   for (const note of report.notes ?? []) console.log(note);
+}
+
+// ---- CPU time from /proc (Linux) ----
+
+/** Clock ticks per second, the unit of utime and stime in /proc/<pid>/stat. */
+export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** A process's name (comm), parent and CPU time so far (utime + stime, in ticks); undefined once it is gone. */
+export function processStat(pid: number): { name: string; ppid: number; ticks: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The name is in parentheses and may hold spaces; the fields after it are plain.
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  return {
+    name: text.slice(text.indexOf('(') + 1, close),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+  };
+}
+
+/** CPU ticks so far of each of `pids` still running. */
+export function cpuTicks(pids: Iterable<number>): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = processStat(pid);
+    if (stat) ticks.set(pid, stat.ticks);
+  }
+  return ticks;
+}
+
+/**
+ * Milliseconds of CPU the processes of `after` spent since `before`: a process that started
+ * in between counts from zero, one that ended in between is lost (pools keep theirs open).
+ */
+export function cpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Milliseconds of CPU the running processes of `pids` have used so far, together. */
+export function cpuMsSoFar(pids: Iterable<number>): number {
+  let ticks = 0;
+  for (const each of cpuTicks(pids).values()) ticks += each;
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Every process named `postgres`: the whole server, whichever database its backends serve. */
+export function postgresServerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => processStat(pid)?.name === 'postgres');
+}
+
+/**
+ * The PostgreSQL processes that work for the database of `url`: its backends, and the
+ * server's background processes (WAL writer, checkpointer, ...) that every database shares.
+ * Other databases' backends (tests running on the same server) are left out.
+ */
+export async function postgresPids(url: string): Promise<number[]> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  return withClient(url, async (client) => {
+    const result = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where (datname = $1 or datname is null) and pid <> pg_backend_pid()',
+      [name],
+    );
+    return result.rows.map((row) => row.pid);
+  });
+}
+
+/** The machine a run is read against: CPU, cores, Node and PostgreSQL. */
+export async function machine(url: string): Promise<string> {
+  const version = await withClient(url, async (client) => {
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return result.rows[0]?.server_version.split(' ')[0] ?? '?';
+  });
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, PostgreSQL ${version}`;
+}
+
+/**
+ * A port free right now on 127.0.0.1 between 18500 and 19999: below the range the tests
+ * take theirs from (freePort, 20000-32000), so a bench running minutes beside a test run
+ * never holds a port a test has chosen and not yet listened on.
+ */
+export async function benchPort(): Promise<number> {
+  const first = 18_500;
+  const last = 20_000;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = first + Math.floor(Math.random() * (last - first));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${first} and ${last - 1}`);
+}
+
+/**
+ * The code a run measured: the commit, and how many files of the server's sources
+ * (packages, services, apps) differed from it, as a working tree being changed does.
+ */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const commit = git('rev-parse', '--short=10', 'HEAD');
+    const changed = git('status', '--porcelain', '--', 'packages', 'services', 'apps').split('\n').filter(Boolean);
+    return changed.length === 0
+      ? `commit ${commit}`
+      : `commit ${commit} with ${changed.length} changed or new files under packages/, services/, apps/ not committed`;
+  } catch {
+    return 'not a git checkout';
+  }
 }

@@ -2,10 +2,12 @@
  * `npm run bench [-- <scenario>]`: load scenarios against real servers in server mode,
  * each printed next to a baseline measured in the same run on the same machine.
  *
- * Scenarios: account, catalog, checkout (bench/checkout.ts), gateway (bench/gateway.ts). Settings: BENCH_DATABASE_URL
- * (default postgres://postgres@127.0.0.1:5432/shop_bench, created if missing; checkout uses
- * its server only), BENCH_DURATION seconds per run (default 10 for account, 20 for catalog
- * and checkout), BENCH_CONNECTIONS (default 32; checkout sets its own client counts).
+ * Scenarios: account, catalog, checkout (bench/checkout.ts), gateway (bench/gateway.ts),
+ * memory (bench/memory.ts), web (bench/web.ts). Settings: BENCH_DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/shop_bench, created if missing; checkout and
+ * memory use its server only), BENCH_DURATION seconds per run (default 10 for account, 20
+ * for catalog and checkout, 15 for memory), BENCH_CONNECTIONS (default 32; checkout and
+ * memory set their own client counts).
  */
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -25,6 +27,8 @@ import {
   stop,
   withClient,
 } from './lib.ts';
+import { memoryScenario } from './memory.ts';
+import { webScenario } from './web.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 32);
@@ -34,6 +38,8 @@ const scenarios: Record<string, () => Promise<Report>> = {
   catalog: catalogScenario,
   checkout: checkoutScenario,
   gateway: gatewayScenario,
+  memory: memoryScenario,
+  web: webScenario,
 };
 
 async function accountScenario(): Promise<Report> {
@@ -135,7 +141,14 @@ async function catalogScenario(): Promise<Report> {
       await startProcess(
         'npx',
         ['tsx', 'apps/stack/src/service.ts', 'product'],
-        { DATABASE_URL, PORT: '18001', LOG_LEVEL: 'warn', DEMO_CATALOG: 'false' },
+        // No order service runs here; the secret is never used (no reservation comes due).
+        {
+          DATABASE_URL,
+          PORT: '18001',
+          LOG_LEVEL: 'warn',
+          DEMO_CATALOG: 'false',
+          PRODUCT_CLIENT_SECRET: 'bench-unused',
+        },
         `${service}/health/ready`,
       ),
     );

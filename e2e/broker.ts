@@ -58,3 +58,23 @@ export async function isolatedVhost(url: string): Promise<{ url: string; remove:
     },
   };
 }
+
+/**
+ * What a server-mode suite cannot reach of PostgreSQL, Redis and RabbitMQ, logged once
+ * with the suite's name; under CI=true an unreachable server fails the run instead.
+ */
+export async function missingServers(
+  suite: string,
+  servers: { postgresUrl: string | null; redisUrl: string | null },
+): Promise<string[]> {
+  const broker = await probeAmqp(AMQP_URL);
+  const missing = [
+    servers.postgresUrl ? '' : 'PostgreSQL',
+    servers.redisUrl ? '' : 'Redis',
+    broker.ok ? '' : `RabbitMQ at ${AMQP_URL} (${broker.reason})`,
+  ].filter(Boolean);
+  if (missing.length === 0) return missing;
+  if (process.env.CI === 'true') throw new Error(`CI=true but not reachable: ${missing.join(', ')}`);
+  console.warn(`${suite} skipped, not reachable: ${missing.join(', ')}`);
+  return missing;
+}

@@ -12,23 +12,13 @@ import { freshPostgresDatabase, testServers } from '@shop/platform/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../packages/platform/test/messaging/tcp-proxy.ts';
-import { AMQP_URL, isolatedVhost, probeAmqp } from './broker.ts';
+import { AMQP_URL, isolatedVhost, missingServers } from './broker.ts';
+import { type Body, bearer, json, post } from './http.ts';
 import { eventually, freePort, type RunningStack, startService, startStack } from './stack.ts';
 
 const servers = testServers();
-const broker = await probeAmqp(AMQP_URL);
-if (!broker.ok && process.env.CI === 'true') {
-  throw new Error(`CI=true but RabbitMQ is not reachable at ${AMQP_URL}: ${broker.reason}`);
-}
-const missing = [
-  servers.postgresUrl ? '' : 'PostgreSQL',
-  servers.redisUrl ? '' : 'Redis',
-  broker.ok ? '' : `RabbitMQ at ${AMQP_URL} (${broker.reason})`,
-].filter(Boolean);
-if (missing.length > 0) console.warn(`Fault tests (server mode) skipped, not reachable: ${missing.join(', ')}`);
+const missing = await missingServers('Fault tests (server mode)', servers);
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below.
-type Body = Record<string, any>;
 interface Customer {
   email: string;
   userId: number;
@@ -43,22 +33,10 @@ interface EmailSummary {
 
 const ADMIN_PASSWORD = 'admin-password-faults';
 const ORDER_CLIENT_SECRET = randomBytes(24).toString('base64url');
+const PRODUCT_CLIENT_SECRET = randomBytes(24).toString('base64url');
 const RUN = randomBytes(3).toString('hex');
 /** How long the broker stays unreachable in the first case: past the bus's 10 s publish timeout. */
 const CUT_MS = 12_000;
-
-const json = async (response: Response) => ({
-  status: response.status,
-  headers: response.headers,
-  body: (await response.json()) as Body,
-});
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe.runIf(missing.length === 0)('faults, server mode (PostgreSQL, RabbitMQ, Redis)', () => {
   let stack: RunningStack;
@@ -139,11 +117,16 @@ describe.runIf(missing.length === 0)('faults, server mode (PostgreSQL, RabbitMQ,
       DATABASE_URL: database.url,
       AMQP_URL: proxy.url(vhost.url),
       REDIS_URL: servers.redisUrl ?? '',
+      // Login and sign-up limits of this run's own: other runs on this Redis count apart.
+      ACCOUNT_LIMITS_REDIS_PREFIX: `e2e-${randomBytes(4).toString('hex')}:`,
+      // Registrations per IP are counted in the shared Redis for an hour: runs on one machine add up.
+      REGISTRATION_MAX_PER_IP: '100000',
       ADMIN_PASSWORD,
       DEMO_CATALOG: 'false',
       SMTP_URL: '',
       ORDER_CLIENT_SECRET,
-      OAUTH_CLIENTS: `order:${ORDER_CLIENT_SECRET}:inventory:reserve`,
+      PRODUCT_CLIENT_SECRET,
+      OAUTH_CLIENTS: `order:${ORDER_CLIENT_SECRET}:inventory:reserve,product:${PRODUCT_CLIENT_SECRET}:order:reconcile`,
       PRODUCT_RESERVATION_TTL: '2',
       PRODUCT_RESERVATION_SWEEP_INTERVAL: '1',
     });
@@ -167,6 +150,12 @@ describe.runIf(missing.length === 0)('faults, server mode (PostgreSQL, RabbitMQ,
     }
     if (stack) expect(exitCode, stack.output()).toBe(0);
   }, 60_000);
+
+  it('when the shop starts with ADMIN_PASSWORD set, then it names the admin but never prints the password', async () => {
+    const output = stack.output();
+    expect(output).toContain('Admin      admin@example.com (created now with the password in ADMIN_PASSWORD)');
+    expect(output).not.toContain(ADMIN_PASSWORD);
+  });
 
   it('when the RabbitMQ connection is cut while orders are placed, then every order succeeds and each gets exactly one confirmation e-mail once it is back', async () => {
     const productId = await newProduct('Cut Connection Coffee', 1_000);

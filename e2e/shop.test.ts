@@ -6,18 +6,14 @@
  * is what the customers buy.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiTypes, SCHEMA_FILE } from '../scripts/web-api-types.ts';
 import { placeholderPng } from '../services/product/src/seed/placeholder-image.ts';
+import { type Answer, type Body, call as httpCall } from './http.ts';
 import { eventually } from './stack.ts';
 import { availableTopologies, type Shop } from './topologies.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below.
-type Body = Record<string, any>;
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Body;
-}
 interface Customer {
   email: string;
   token: string;
@@ -34,22 +30,8 @@ describe.each(topologies)('the shop through its gateway, $name', (topology) => {
   let ada: Customer;
   let adaOrderId: number;
 
-  const call = async (
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Answer> => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${shop.gateway}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Body) : {} };
-  };
+  const call = (method: string, path: string, options: Parameters<typeof httpCall>[3] = {}) =>
+    httpCall(shop.gateway, method, path, options);
   const login = async (email: string, password: string) => {
     const response = await fetch(`${shop.gateway}/api/auth/token`, {
       method: 'POST',
@@ -238,6 +220,24 @@ describe.each(topologies)('the shop through its gateway, $name', (topology) => {
     expect((await call('GET', '/api/cart', { token: ada.token })).body.items).toEqual([]);
     expect((await call('GET', '/api/cart', { token: grace.token })).body.total_cents).toBe(2250);
   }, 30_000);
+
+  it('when the gateway’s merged OpenAPI document is read, then the web app’s API types are generated from exactly it', async () => {
+    const document = (await call('GET', '/openapi.json')).body;
+    expect(String(document.info?.description)).not.toContain('not included');
+    // Run `npm run generate:api` after changing a route's schema.
+    expect(await apiTypes(document)).toBe(readFileSync(SCHEMA_FILE, 'utf8'));
+  });
+
+  it('when a browser opens the shop, then / serves the web app, and its client routes survive a reload', async () => {
+    for (const path of ['/', '/orders', '/admin/products']) {
+      const response = await fetch(`${shop.gateway}${path}`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('<div id="root"></div>');
+    }
+    const robots = await fetch(`${shop.gateway}/robots.txt`);
+    expect(await robots.text()).toContain('Disallow: /admin');
+  });
 
   it('when a client calls what the gateway does not route, then it answers problem+json and echoes the request id', async () => {
     expectProblem(await call('POST', '/internal/reservations', { body: { order_ref: 'x', items: [] } }), 404);

@@ -10,6 +10,8 @@ export interface RunningStack {
   urls: Record<ServiceName, string>;
   output(): string;
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash or an OOM kill: nothing runs after it. Resolves once the process is gone. */
+  crash(): Promise<void>;
 }
 
 /** One service started alone (`npm run start:service -- <name>`). */
@@ -20,6 +22,18 @@ export interface RunningService {
 }
 
 export { freePort };
+
+/**
+ * Node's arguments to run the production build (test/global-setup.ts makes it current).
+ * Where Node could strip types itself, it is told not to, so a module that still
+ * resolved to a `.ts` source would fail here as it does on Node 20.
+ */
+export const BUILT = [
+  '--conditions=production',
+  ...(process.allowedNodeEnvironmentFlags.has('--no-experimental-strip-types')
+    ? ['--no-experimental-strip-types']
+    : []),
+];
 
 /**
  * Free ports for every service, and the environment that points each service at the
@@ -35,6 +49,8 @@ export async function shopPorts(): Promise<{ urls: Record<ServiceName, string>; 
     env[`${name.toUpperCase()}_URL`] = urls[name];
   }
   env.PUBLIC_URL = urls.gateway;
+  // The gateway's management port, where its /metrics are (a fixed default would collide).
+  env.GATEWAY_METRICS_PORT = String(await freePort());
   return { urls, env };
 }
 
@@ -50,7 +66,7 @@ export async function startStackOn(
   env: Record<string, string>,
 ): Promise<RunningStack> {
   const started = await startProcess(
-    ['apps/stack/src/main.ts'],
+    [...BUILT, 'apps/stack/dist/main.js'],
     { EMAIL_BACKOFF_MS: '200', ...shop.env, ...env },
     [`${shop.urls.notification}/health/ready`, `${shop.urls.gateway}/health/ready`],
     'the stack',
@@ -59,8 +75,9 @@ export async function startStackOn(
 }
 
 /**
- * `npm run start:service -- <name>`: one service alone in a child process, on `port` or
- * a free one (`<NAME>_PORT`, which wins over anything in `env`), with the given environment.
+ * One service alone in a child process as production runs it, from the build (`node
+ * --conditions=production apps/stack/dist/service.js <name>`), on `port` or a free one
+ * (`<NAME>_PORT`, which wins over anything in `env`), with the given environment.
  */
 export async function startService(
   name: ServiceName,
@@ -70,7 +87,7 @@ export async function startService(
   const listenOn = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenOn}`;
   const started = await startProcess(
-    ['apps/stack/src/service.ts', name],
+    [...BUILT, 'apps/stack/dist/service.js', name],
     { EMAIL_BACKOFF_MS: '200', ...env, [`${name.toUpperCase()}_PORT`]: String(listenOn) },
     [`${url}/health/live`],
     `the ${name} service`,
@@ -83,8 +100,8 @@ async function startProcess(
   env: Record<string, string>,
   readyUrls: string[],
   what: string,
-): Promise<{ output(): string; stop(): Promise<number | null> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+): Promise<{ output(): string; stop(): Promise<number | null>; crash(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -123,6 +140,10 @@ async function startProcess(
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    crash: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
