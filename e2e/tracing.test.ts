@@ -4,8 +4,9 @@
  * exporting its spans over OTLP/HTTP (JSON) to a receiver this test runs. The spans are
  * read as a collector would get them: one trace id from the client's request through
  * gateway → order → product (the stock reservation) and order → outbox relay → RabbitMQ
- * → notification (the event's handling, the e-mail job and its sending), each span's
- * parent found in the trace, across process boundaries.
+ * → notification (the event's handling, in which the e-mail is stored and sent) and
+ * → product (committing the reservation), each span's parent found in the trace, across
+ * process boundaries.
  *
  * Batches are exported only at shutdown here (OTEL_BSP_SCHEDULE_DELAY is longer than the
  * test), so the spans arriving at all proves a stopping service flushes them.
@@ -281,19 +282,25 @@ describe.skipIf(missing.length > 0)('one checkout, one trace (server mode, OTLP/
     );
     const handled = one('the notification service handling it', (s) => s.parentSpanId === delivered.spanId);
     expect(handled.name).toBe('handle order.placed');
-    const queued = one(
-      'the e-mail job being queued',
-      (s) => s.kind === KIND.producer && s.parentSpanId === handled.spanId,
+    // The e-mail is stored (with the inbox row, one statement) and sent while the event is
+    // handled: no job goes through the work queue when the first send works.
+    const recorded = one(
+      'the e-mail being stored',
+      (s) => s.scope.includes('instrumentation-pg') && s.name.includes('notification_record_once'),
     );
-    const jobDelivered = one('the e-mail job delivered', (s) => s.parentSpanId === queued.spanId);
-    expect(jobDelivered.kind).toBe(KIND.consumer);
-    // The send, and any retry of it (a delivery of the job again, through the retry queue).
-    const sends = trace.filter((s) => s.name === 'handle notification.email' && below(s, jobDelivered));
-    expect(sends.map((s) => s.service)).toContain('notification');
-    expect(sends.some((send) => send.parentSpanId === jobDelivered.spanId)).toBe(true);
-    expect(trace.some((s) => s.scope.includes('instrumentation-pg') && sends.some((send) => below(s, send)))).toBe(
-      true,
+    expect(below(recorded, handled)).toBe(true);
+    expect(
+      trace.some((s) => s.scope.includes('instrumentation-pg') && s.name.includes('UPDATE') && below(s, handled)),
+    ).toBe(true);
+    expect(trace.filter((s) => s.kind === KIND.producer && below(s, handled))).toEqual([]);
+    // The product service commits the reservation on the same event.
+    const atProductConsumer = one(
+      'the product service receiving it',
+      (s) => s.service === 'product' && s.kind === KIND.consumer && s.parentSpanId === sent.spanId,
     );
+    const committed = one('the product service handling it', (s) => s.parentSpanId === atProductConsumer.spanId);
+    expect(committed.name).toBe('handle order.placed');
+    expect(trace.some((s) => s.scope.includes('instrumentation-pg') && below(s, committed))).toBe(true);
     // Nothing in the trace hangs loose: every span's parent is in it, but the client's.
     const orphans = trace.filter((span) => span !== atGateway && !byId.has(span.parentSpanId));
     expect(orphans.map((span) => `${span.service} "${span.name}"`)).toEqual([]);

@@ -1,12 +1,31 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as contracts from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, routeFor, SERVICES } from '../src/routes-table.ts';
 
 const SERVICES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The path literals ('/api/...', '/.well-known/...', '/internal/...') each service's routes register. */
+/** Path constants a route may register by name (`RESERVATIONS_PATH`), from `@shop/contracts`. */
+const PATH_CONSTANTS = new Map(
+  Object.entries(contracts).filter(
+    (entry): entry is [string, string] => entry[0].endsWith('_PATH') && typeof entry[1] === 'string',
+  ),
+);
+
+/** A route file's text with each contracts path constant (bare, or leading a template) written out as a literal. */
+function withPathConstants(text: string): string {
+  const known = (name: string, fallback: string) => {
+    const path = PATH_CONSTANTS.get(name);
+    return path === undefined ? fallback : path;
+  };
+  return text
+    .replace(/`\$\{(\w+_PATH)\}([^`$]*)`/g, (whole, name: string, rest: string) => `'${known(name, whole)}${rest}'`)
+    .replace(/(?<=\(\s*)(\w+_PATH)(?=\s*,)/g, (name: string) => `'${known(name, name)}'`);
+}
+
+/** The paths ('/api/...', '/.well-known/...', '/internal/...') each service's routes register. */
 function routePaths(service: string): string[] {
   const dir = join(SERVICES_DIR, service, 'src', 'routes');
   let files: string[];
@@ -16,9 +35,11 @@ function routePaths(service: string): string[] {
     return []; // a service still being written has no routes yet
   }
   return files.flatMap((file) =>
-    [...readFileSync(join(dir, file), 'utf8').matchAll(/'(\/(?:api|\.well-known|internal)(?:\/[^']*)?)'/g)].map(
-      (match) => (match[1] ?? '').replace(/:(\w+)/g, '{$1}'),
-    ),
+    [
+      ...withPathConstants(readFileSync(join(dir, file), 'utf8')).matchAll(
+        /'(\/(?:api|\.well-known|internal)(?:\/[^']*)?)'/g,
+      ),
+    ].map((match) => (match[1] ?? '').replace(/:(\w+)/g, '{$1}')),
   );
 }
 
@@ -84,7 +105,11 @@ describe('route table', () => {
 
   it('when the services’ routes are scanned, then the scan finds the routes it should (the check above is not empty)', () => {
     expect(routePaths('product')).toEqual(
-      expect.arrayContaining(['/api/products/{id}/image', '/internal/reservations']),
+      expect.arrayContaining([
+        '/api/products/{id}/image',
+        '/internal/reservations',
+        '/internal/reservations/{id}/commit',
+      ]),
     );
     expect(routePaths('account')).toEqual(
       expect.arrayContaining(['/api/account/users/{id}', '/.well-known/jwks.json']),
