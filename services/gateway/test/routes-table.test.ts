@@ -8,11 +8,10 @@ import { ROUTES, routeFor, SERVICES } from '../src/routes-table.ts';
 const SERVICES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Path constants a route may register by name (`RESERVATIONS_PATH`), from `@shop/contracts`. */
-const PATH_CONSTANTS = new Map(
-  Object.entries(contracts).filter(
-    (entry): entry is [string, string] => entry[0].endsWith('_PATH') && typeof entry[1] === 'string',
-  ),
-);
+const PATH_CONSTANTS = new Map<string, string>();
+for (const [name, value] of Object.entries(contracts)) {
+  if (name.endsWith('_PATH') && typeof value === 'string') PATH_CONSTANTS.set(name, value);
+}
 
 /** A route file's text with each contracts path constant (bare, or leading a template) written out as a literal. */
 function withPathConstants(text: string): string {
