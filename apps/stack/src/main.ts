@@ -93,6 +93,12 @@ try {
     await assertPortFree(host, port, service, `${service.toUpperCase()}_PORT`);
   }
   await assertPortFree(host, gatewayMetricsPort, 'gateway metrics', 'GATEWAY_METRICS_PORT');
+  // The web app the gateway serves at /, built on the first start and after its sources
+  // change; before any service opens its port, so the shop's ports open close together.
+  if (!env.WEB_DIR && !webBuildIsCurrent()) {
+    console.log('  Building the web app (first start, or its sources changed)…');
+    await ensureWebBuild();
+  }
   if (embedded) pglite = await openSharedPglite(join(env.DATA_DIR ?? './data', 'pglite'));
   // One bus for every service: RabbitMQ in server mode, in-process otherwise. Embedded, the
   // in-process bus keeps its messages in the shared PGlite, so a crash loses none.
@@ -117,11 +123,6 @@ try {
   closers.unshift(order.close);
   const notification = await startNotification(shared);
   closers.unshift(notification.close);
-  // The web app the gateway serves at /, built on the first start and after its sources change.
-  if (!env.WEB_DIR && !webBuildIsCurrent()) {
-    console.log('  Building the web app (first start, or its sources changed)…');
-    await ensureWebBuild();
-  }
   const gateway = await startGateway({ env, logger });
   closers.unshift(gateway.close);
 
