@@ -87,18 +87,18 @@ const LINES = [1, 3];
 const ROUND_SECONDS = 10;
 const WARM_UP_SECONDS = 3;
 /** The light phase: 8 clients held to a quarter of the 1-line rate, so nothing queues. */
-/** `node --cpu-prof` for a service, when BENCH_PROFILE_DIR asks for profiles. */
-function profile(service: Service): string[] {
-  const dir = process.env.BENCH_PROFILE_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
-}
-
 const LIGHT = { clients: 8, seconds: 10, share: 0.25 };
 /** Access tokens live 15 minutes; log in again before a round when they are older than this. */
 const TOKEN_REFRESH_MS = 10 * 60_000;
 /** Waiting for e-mails gives up after this long without one more sent. */
 const DRAIN_STALL_MS = 30_000;
 const BACKLOG_SAMPLE_MS = 1_000;
+
+/** `node --cpu-prof` for a service, when BENCH_PROFILE_DIR asks for profiles. */
+function profile(service: Service): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+}
 
 /** Where orders go and what each side's CPU is read from. */
 interface Target {
