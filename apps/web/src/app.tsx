@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { SessionProvider } from './session/session';
 import { CartProvider } from './storefront/cart/cart-context';
 import { storefrontRoutes } from './storefront/routes';
+import { PageErrors } from './ui/error-boundary';
 import { RequireAdmin } from './ui/guards';
 import { Layout } from './ui/layout';
 import { NotFound } from './ui/not-found';
@@ -16,20 +17,22 @@ export function App() {
       <CartProvider>
         <BrowserRouter>
           <Layout>
-            <Routes>
-              {storefrontRoutes()}
-              <Route
-                path="/admin/*"
-                element={
-                  <RequireAdmin>
-                    <Suspense fallback={<Loading label="Loading the admin…" />}>
-                      <AdminApp />
-                    </Suspense>
-                  </RequireAdmin>
-                }
-              />
-              <Route path="*" element={<NotFound />} />
-            </Routes>
+            <PageErrors>
+              <Routes>
+                {storefrontRoutes()}
+                <Route
+                  path="/admin/*"
+                  element={
+                    <RequireAdmin>
+                      <Suspense fallback={<Loading label="Loading the admin…" />}>
+                        <AdminApp />
+                      </Suspense>
+                    </RequireAdmin>
+                  }
+                />
+                <Route path="*" element={<NotFound />} />
+              </Routes>
+            </PageErrors>
           </Layout>
         </BrowserRouter>
       </CartProvider>

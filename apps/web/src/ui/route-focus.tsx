@@ -4,7 +4,8 @@ import { focusPageHeading } from './focus';
 
 /**
  * After each navigation (not the first page of a visit), the focus moves to the new page's
- * heading: a screen reader announces where the reader is, and the keyboard starts there.
+ * heading, once it is there: a screen reader announces where the reader is, and the
+ * keyboard starts there.
  * Only the query changing (a filter) is not a navigation.
  */
 export function RouteFocus() {
@@ -16,8 +17,7 @@ export function RouteFocus() {
       first.current = false;
       return;
     }
-    const frame = focusPageHeading();
-    return () => cancelAnimationFrame(frame);
+    return focusPageHeading();
   }, [pathname]);
   return null;
 }
