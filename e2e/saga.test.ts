@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import httpProxy from '@fastify/http-proxy';
 import { freshPostgresDatabase, testServers } from '@shop/platform/testing';
+import amqplib from 'amqplib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,6 +222,55 @@ describe.runIf(missing.length === 0)('the checkout saga across processes, server
     ]);
     const read = await json(await fetch(`${urls.order}/api/orders?limit=5`, { headers: bearer(who.token) }));
     expect(read.body.items.map((item: Body) => item.status)).toEqual(['confirmed']);
+  }, 90_000);
+
+  it('when order.placed reaches the product service only after the reservation’s time is up (held back at the broker), then its sweeper asks the order service and commits: the stock is never returned, and the late event changes nothing', async () => {
+    const productId = await newProduct('Held Back Barley', 10);
+    const who = await customer('held-back');
+    // The product service's queue stops getting order.placed; a queue of this test's takes
+    // it instead and holds it, as a broker or a consumer far behind would.
+    const connection = await amqplib.connect(vhost.url);
+    const channel = await connection.createChannel();
+    const held = `held-back-${RUN}`;
+    await channel.assertQueue(held, { durable: false, autoDelete: false });
+    await channel.bindQueue(held, 'ecom.events', 'order.placed');
+    await channel.unbindQueue('product', 'ecom.events', 'order.placed');
+    try {
+      const placed = await placeOrder(who, 'held-back-1', { items: [{ product_id: productId, quantity: 4 }] });
+      expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+      const [order] = await ordersOf(who.userId);
+      const event = await eventually(async () => (await channel.get(held, { noAck: false })) || undefined);
+      expect(JSON.parse(event.content.toString()).data).toMatchObject({ order_id: placed.body.id });
+      expect(await reservationsOf(productId)).toEqual([
+        expect.objectContaining({ id: order?.reservation_id, status: 'held' }),
+      ]);
+      expect(await stockOf(productId)).toBe(6);
+
+      // Past its time, without the event: the sweeper asks, hears "ordered", and commits.
+      const seen = new Set<number>();
+      await eventually(async () => {
+        seen.add(await stockOf(productId));
+        const [reservation] = await reservationsOf(productId);
+        return reservation?.status === 'committed' ? true : undefined;
+      }, RESERVATION_TTL_MS + 15_000);
+      seen.add(await stockOf(productId));
+      expect([...seen]).toEqual([6]);
+
+      // The event, late: committing again is a no-op.
+      channel.sendToQueue('product', event.content, event.properties);
+      channel.ack(event);
+      await sleep(1_000);
+      expect(await stockOf(productId)).toBe(6);
+      expect(await reservationsOf(productId)).toEqual([
+        expect.objectContaining({ id: order?.reservation_id, status: 'committed' }),
+      ]);
+      const read = await json(await fetch(`${urls.order}/api/orders?limit=5`, { headers: bearer(who.token) }));
+      expect(read.body.items.map((item: Body) => item.status)).toEqual(['confirmed']);
+    } finally {
+      await channel.bindQueue('product', 'ecom.events', 'order.placed');
+      await channel.deleteQueue(held);
+      await connection.close();
+    }
   }, 90_000);
 
   it('when an attempt died after reserving (no order), then its reservation stays held while the order service is down, and is released once the order service answers, the attempt fenced', async () => {
