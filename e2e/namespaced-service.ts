@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { expectVethRoute } from './netns.ts';
+import { expectVethRoute, IP_COMMAND } from './netns.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -25,8 +25,18 @@ export async function startInNamespace(
 ): Promise<NamespacedService> {
   await expectVethRoute(new URL(url).hostname);
   const child = spawn(
-    'ip',
-    ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', 'apps/stack/src/service.ts', name],
+    IP_COMMAND[0],
+    [
+      ...IP_COMMAND.slice(1),
+      'netns',
+      'exec',
+      namespace,
+      process.execPath,
+      '--import',
+      'tsx',
+      'apps/stack/src/service.ts',
+      name,
+    ],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';

@@ -16,10 +16,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * iproute2's `ip` as root: directly when this process is root (as `.ci/run` runs), else
+ * through passwordless `sudo`, keeping the environment (a CI runner's user).
+ */
+export const IP_COMMAND: readonly [string, ...string[]] =
+  process.getuid?.() === 0 ? ['ip'] : ['sudo', '-n', '-E', 'ip'];
+
 /** Runs iproute2's `ip`; rejects with what it printed on stderr. */
 export async function ip(...args: string[]): Promise<string> {
   try {
-    return (await run('ip', args, { timeout: 10_000 })).stdout;
+    return (await run(IP_COMMAND[0], [...IP_COMMAND.slice(1), ...args], { timeout: 10_000 })).stdout;
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string };
     throw new Error(`ip ${args.join(' ')}: ${stderr?.trim() || message}`);

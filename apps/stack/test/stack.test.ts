@@ -10,13 +10,17 @@ import { placeholderPng } from '../../../services/product/src/seed/placeholder-i
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
-/** `npm start` as a user runs it: a child process, embedded mode, its own data folder and port. */
+/**
+ * `npm start` as a user runs it, once its first step has brought the build up to date
+ * (test/global-setup.ts does that here): `node --conditions=production
+ * apps/stack/dist/main.js`, embedded mode, its own data folder and port.
+ */
 function startStack(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/stack/src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=production', 'apps/stack/dist/main.js'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
