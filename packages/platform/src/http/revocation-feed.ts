@@ -17,13 +17,19 @@ export interface RevocationFeedOptions {
   /** Where `account.user_sessions_revoked` events arrive; none: the periodic list alone. */
   bus?: Bus;
   logger: Logger;
-  /** How often the whole list is read again: it catches what a broken connection missed. Default 10 s. */
+  /** How often the whole list is read again: it catches what a broken connection missed. Default 4 s. */
   resyncSeconds?: number;
   timeoutMs?: number;
 }
 
 const isList = Compile(RevocationListBody);
 const isEvent = Compile(UserSessionsRevoked);
+/**
+ * How often the list is read again: the longest a revocation takes to reach this process
+ * when its event does not (the broker is away), within the 5 s the shop promises.
+ */
+const DEFAULT_RESYNC_SECONDS = 4;
+
 /** Entries this recent are kept through a resync: their event may have come while the list was being read. */
 const RECENT_MS = 120_000;
 
@@ -48,7 +54,7 @@ export class RevocationFeed {
       baseUrl: options.accountUrl,
       timeoutMs: options.timeoutMs ?? 2_000,
     });
-    this.resync = new PeriodicJob(() => this.readList(), options.resyncSeconds ?? 10);
+    this.resync = new PeriodicJob(() => this.readList(), options.resyncSeconds ?? DEFAULT_RESYNC_SECONDS);
   }
 
   /** Follows the events, then reads the list once (never throws: the account service may still be starting). */
