@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './counters.ts';
 export * from './db/database.ts';
+export * from './db/write-batch.ts';
 export * from './errors.ts';
 export * from './http/app.ts';
 export * from './http/auth.ts';

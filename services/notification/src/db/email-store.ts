@@ -1,4 +1,4 @@
-import { type Db, queryRows } from '@shop/platform';
+import { type Db, queryRows, writeBatch } from '@shop/platform';
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Email, EmailDraft } from '../domain/email.ts';
 import type { EmailPosition, EmailQuery, EmailStore, RecordedEmail } from '../domain/ports.ts';
@@ -27,8 +27,28 @@ function fromRow(row: EmailRow): Email {
 /** The inbox consumer name: also the bus consumer the events arrive under. */
 export const INBOX_CONSUMER = 'notification';
 
+interface SentMark {
+  id: number;
+  attempt: number;
+  raw: string | null;
+}
+
 export class PgEmailStore implements EmailStore {
   constructor(private readonly db: Db) {}
+
+  /** E-mails sent at about the same time are marked sent with one UPDATE. */
+  private readonly markSentTogether = writeBatch(async (marks: readonly SentMark[]) => {
+    const values = sql.join(
+      marks.map((mark) => sql`(${mark.id}::integer, ${mark.attempt}::integer, ${mark.raw}::text)`),
+      sql`, `,
+    );
+    await this.db.execute(sql`
+      update ${emails}
+         set status = 'sent', raw = sent.raw, sending_until = null, sent_at = now(), updated_at = now()
+        from (values ${values}) as sent (id, attempts, raw)
+       where ${emails.id} = sent.id and ${emails.status} = 'sending' and ${emails.attempts} = sent.attempts`);
+    return marks.map(() => undefined);
+  });
 
   /**
    * The inbox row and the e-mail in one statement (the inbox's exactly-once rule, as
@@ -94,10 +114,7 @@ export class PgEmailStore implements EmailStore {
   }
 
   async markSent(id: number, attempt: number, raw: string | null): Promise<void> {
-    await this.db
-      .update(emails)
-      .set({ status: 'sent', raw, sendingUntil: null, sentAt: sql`now()`, updatedAt: sql`now()` })
-      .where(this.claimedBy(id, attempt));
+    await this.markSentTogether({ id, attempt, raw });
   }
 
   async markUnsent(id: number, attempt: number, status: 'pending' | 'failed', error: string): Promise<void> {

@@ -83,6 +83,20 @@ describe.each(databaseTargets())('e-mail store ($name)', (target) => {
     expect((await store.list({ limit: 10 })).items).toHaveLength(1);
   });
 
+  it('when several e-mails are marked sent at once, one of them by a stale attempt, then each current one is sent with its own message and the stale mark changes nothing', async () => {
+    const [a, b, c] = [await record(), await record(), await record()];
+    await Promise.all([
+      store.markSent(a.id, 1, 'message a'),
+      store.markSent(b.id, 1, 'message b'),
+      store.markSent(c.id, 2, 'from an attempt that never was'),
+    ]);
+    const [sentA, sentB, stillC] = [await store.find(a.id), await store.find(b.id), await store.find(c.id)];
+    expect([sentA?.status, sentA?.raw, sentA?.sendingUntil]).toEqual(['sent', 'message a', null]);
+    expect([sentB?.status, sentB?.raw]).toEqual(['sent', 'message b']);
+    expect(sentA?.sentAt).toBeInstanceOf(Date);
+    expect([stillC?.status, stillC?.raw, stillC?.sentAt]).toEqual(['sending', null, null]);
+  });
+
   it('when a pending e-mail is claimed, then it is sending with one more attempt, and a second claim gets nothing', async () => {
     const email = await afterFailedFirstSend();
     const claimed = await store.claim(email.id, 60_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, queryRows } from '@shop/platform';
+import { type Db, queryRows, writeBatch } from '@shop/platform';
 import { and, asc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { DueReservation, InventoryStore, Shortage } from '../domain/ports.ts';
 import type { Reservation, ReservationLine, ReservationRequest } from '../domain/reservation.ts';
@@ -16,6 +16,18 @@ class Refused extends Error {
 
 export class PgInventoryStore implements InventoryStore {
   constructor(private readonly db: Db) {}
+
+  /** Commits arriving together (a burst of order.placed) go out as one UPDATE. */
+  private readonly commitTogether = writeBatch(async (ids: readonly string[]) => {
+    const moved = await this.db
+      .update(reservations)
+      .set({ status: 'committed', updatedAt: sql`now()` })
+      .where(and(inArray(reservations.id, [...new Set(ids)]), eq(reservations.status, 'held')))
+      .returning({ id: reservations.id });
+    const committed = new Set(moved.map((row) => row.id));
+    // The same id twice in one batch (a redelivery): the first call moved it, the second did not.
+    return ids.map((id) => committed.delete(id));
+  });
 
   async reserve(request: ReservationRequest, expiresAt: Date): Promise<ReserveResult> {
     return (await this.reserveAtOnce(request, expiresAt)) ?? this.reserveLineByLine(request, expiresAt);
@@ -163,12 +175,7 @@ export class PgInventoryStore implements InventoryStore {
   }
 
   async commitHeld(id: string): Promise<boolean> {
-    const moved = await this.db
-      .update(reservations)
-      .set({ status: 'committed', updatedAt: sql`now()` })
-      .where(and(eq(reservations.id, id), eq(reservations.status, 'held')))
-      .returning({ id: reservations.id });
-    return moved.length > 0;
+    return this.commitTogether(id);
   }
 
   async release(id: string): Promise<Reservation | null> {

@@ -67,6 +67,21 @@ describe.each(databaseTargets())('order.placed through the bus commits the reser
     expect(await stockOf(shop.database.db, productId)).toBe(8);
   });
 
+  it('when several commits arrive together, one of them twice, then each reservation is committed once and the repeat answers "not held"', async () => {
+    const a = await held(10, 2);
+    const b = await held(10, 3);
+    const moved = await Promise.all([
+      inventory().commitHeld(a.reservationId),
+      inventory().commitHeld(b.reservationId),
+      inventory().commitHeld(a.reservationId),
+    ]);
+    expect(moved).toEqual([true, true, false]);
+    expect([await statusOf(a.reservationId), await statusOf(b.reservationId)]).toEqual(['committed', 'committed']);
+    expect([await stockOf(shop.database.db, a.productId), await stockOf(shop.database.db, b.productId)]).toEqual([
+      8, 7,
+    ]);
+  });
+
   it('when the order was cancelled and its reservation released before the event arrived, then it stays released with its stock back', async () => {
     const { productId, reservationId } = await held(10, 2);
     await inventory().release(reservationId);
