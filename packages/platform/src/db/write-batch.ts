@@ -16,7 +16,7 @@ export interface WriteBatchOptions {
  * cost nothing.
  */
 export function writeBatch<I, R>(
-  write: (items: readonly I[]) => Promise<R[]>,
+  write: (items: readonly I[]) => Promise<readonly R[]>,
   options: WriteBatchOptions = {},
 ): (item: I) => Promise<R> {
   const windowMs = options.windowMs ?? 2;

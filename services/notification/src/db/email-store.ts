@@ -27,6 +27,12 @@ function fromRow(row: EmailRow): Email {
 /** The inbox consumer name: also the bus consumer the events arrive under. */
 export const INBOX_CONSUMER = 'notification';
 
+interface Recording {
+  eventId: string;
+  draft: EmailDraft;
+  leaseMs: number;
+}
+
 interface SentMark {
   id: number;
   attempt: number;
@@ -51,30 +57,51 @@ export class PgEmailStore implements EmailStore {
   });
 
   /**
-   * The inbox row and the e-mail in one statement (the inbox's exactly-once rule, as
-   * Inbox.handleOnce keeps it, without a transaction's extra round trips): a new event
-   * gets its e-mail, saved as claimed by the caller for its first send, so no claim has
-   * to follow; one seen before gets the e-mail it has.
+   * The inbox rows and the e-mails of the events recorded within 2 ms of each other, in one
+   * statement (the inbox's exactly-once rule, as Inbox.handleOnce keeps it, without a
+   * transaction's extra round trips): a new event gets its e-mail, saved as claimed by the
+   * caller for its first send, so no claim has to follow; one seen before gets nothing
+   * here, and recordOnce reads the e-mail it has.
    */
-  async recordOnce(eventId: string, draft: EmailDraft, leaseMs: number): Promise<RecordedEmail | null> {
-    // Only values are bound: the statement's text stays the same for its prepared name.
-    const [saved] = await queryRows<EmailRow>(
+  private readonly recordTogether = writeBatch(async (recordings: readonly Recording[]) => {
+    const fresh = [...new Map(recordings.map((recording) => [recording.eventId, recording])).values()];
+    const values = sql.join(
+      fresh.map(
+        ({ eventId, draft, leaseMs }) =>
+          sql`(${eventId}::uuid, ${draft.kind}::text, ${draft.to}::text, ${draft.subject}::text, ${draft.text}::text, ${draft.html}::text, ${leaseMs / 1000}::double precision)`,
+      ),
+      sql`, `,
+    );
+    // Only values are bound: the text is the same for each number of events, prepared once per number.
+    const rows = await queryRows<EmailRow>(
       this.db,
       sql`
-      with claimed as (
-        insert into ${inbox} (consumer, event_id) values (${INBOX_CONSUMER}, ${eventId})
+      with incoming (event_id, kind, "to", subject, text, html, lease_seconds) as (values ${values}),
+      claimed as (
+        insert into ${inbox} (consumer, event_id) select ${INBOX_CONSUMER}, event_id from incoming
         on conflict do nothing
         returning event_id
       )
       insert into ${emails} (event_id, kind, "to", subject, text, html, status, attempts, sending_until)
-      select event_id, ${draft.kind}, ${draft.to}, ${draft.subject}, ${draft.text}, ${draft.html},
-        'sending', 1, now() + make_interval(secs => ${leaseMs / 1000})
-      from claimed
+      select incoming.event_id, incoming.kind, incoming."to", incoming.subject, incoming.text, incoming.html,
+        'sending', 1, now() + make_interval(secs => incoming.lease_seconds)
+      from incoming join claimed on claimed.event_id = incoming.event_id
       on conflict (event_id) do nothing
       returning ${EMAIL_COLUMNS}`,
-      'notification_record_once',
+      `notification_record_${fresh.length}`,
     );
-    if (saved) return { email: fromRow(saved), created: true };
+    const created = new Map(rows.map((row) => [row.eventId, fromRow(row)]));
+    // The same event twice in one batch: the first caller created its e-mail, the other finds it.
+    return recordings.map((recording) => {
+      const email = created.get(recording.eventId);
+      created.delete(recording.eventId);
+      return email ?? null;
+    });
+  });
+
+  async recordOnce(eventId: string, draft: EmailDraft, leaseMs: number): Promise<RecordedEmail | null> {
+    const email = await this.recordTogether({ eventId, draft, leaseMs });
+    if (email) return { email, created: true };
     // Handled before (or a moment ago by a concurrent delivery, whose row this statement's
     // snapshot could not see): read what it saved.
     const [row] = await this.db.select().from(emails).where(eq(emails.eventId, eventId));

@@ -97,6 +97,25 @@ describe.each(databaseTargets())('e-mail store ($name)', (target) => {
     expect([stillC?.status, stillC?.raw, stillC?.sentAt]).toEqual(['sending', null, null]);
   });
 
+  it('when events are recorded at the same moment, then each gets its own e-mail, created and claimed by its caller', async () => {
+    const drafts = ['ada', 'grace', 'edsger'].map((name) =>
+      cancellationEmail({ to: `${name}@example.com`, orderId: 9, reason: 'out of stock' }),
+    );
+    const events = drafts.map(() => randomUUID());
+    const recorded = await Promise.all(drafts.map((each, i) => store.recordOnce(events[i] ?? '', each, 60_000)));
+    expect(recorded.map((result) => [result?.created, result?.email.eventId, result?.email.to])).toEqual([
+      [true, events[0], 'ada@example.com'],
+      [true, events[1], 'grace@example.com'],
+      [true, events[2], 'edsger@example.com'],
+    ]);
+    expect(recorded.map((result) => [result?.email.status, result?.email.attempts])).toEqual([
+      ['sending', 1],
+      ['sending', 1],
+      ['sending', 1],
+    ]);
+    expect(new Set(recorded.map((result) => result?.email.id)).size).toBe(3);
+  });
+
   it('when a pending e-mail is claimed, then it is sending with one more attempt, and a second claim gets nothing', async () => {
     const email = await afterFailedFirstSend();
     const claimed = await store.claim(email.id, 60_000);
