@@ -70,7 +70,7 @@ import {
   withClient,
   withDatabase,
 } from './lib.ts';
-import { ADMIN, login, SERVICES, type Service, shopEnvironment } from './shop-topology.ts';
+import { login, SERVICES, type Service, seedProducts, shopEnvironment } from './shop-topology.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
 const DATABASE_URL = withDatabase(SERVER_URL, 'shop_bench_checkout');
@@ -200,7 +200,7 @@ export async function checkoutScenario(): Promise<Report> {
 
     // 2. Catalog and customers through the gateway, then statistics.
     step(`seeding ${PRODUCTS} products and ${CUSTOMERS} customers through the gateway`);
-    const productIds = await seedProducts(urls.gateway);
+    const productIds = await seedProducts(urls.gateway, 'Checkout', PRODUCTS, STOCK);
     const emails = range(CUSTOMERS).map((i) => `bench-${i + 1}@example.com`);
     // argon2id runs per registration and login: a few at a time keeps the two cores busy.
     await mapLimit(emails, 4, (email, i) =>
@@ -350,31 +350,6 @@ async function settings(amqpUrl: string) {
   const ports: number[] = [];
   for (const _ of range(SERVICES.length + 1)) ports.push(await benchPort());
   return shopEnvironment({ databaseUrl: DATABASE_URL, amqpUrl, redisUrl: REDIS_URL, ports });
-}
-
-async function seedProducts(gateway: string): Promise<number[]> {
-  const auth = { authorization: `Bearer ${await login(gateway, ADMIN.email, ADMIN.password)}` };
-  const category = (await post(
-    `${gateway}/api/categories`,
-    JSON.stringify({ name: 'Checkout bench' }),
-    'application/json',
-    auth,
-  )) as { id: number };
-  return mapLimit(range(PRODUCTS), 8, async (i) => {
-    const product = (await post(
-      `${gateway}/api/products`,
-      JSON.stringify({
-        name: `Bench item ${i + 1}`,
-        description: 'A product of the checkout benchmark',
-        price_cents: 100 + i,
-        stock: STOCK,
-        category_id: category.id,
-      }),
-      'application/json',
-      auth,
-    )) as { id: number };
-    return product.id;
-  });
 }
 
 function emptySide(): Side {

@@ -52,7 +52,7 @@ import {
   stop,
   withDatabase,
 } from './lib.ts';
-import { ADMIN, login, SERVICES, type Service, shopEnvironment } from './shop-topology.ts';
+import { login, SERVICES, type Service, seedProducts, shopEnvironment } from './shop-topology.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
 const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -347,28 +347,7 @@ interface Shop {
 
 /** Products with ample stock and signed-in customers, through the public API as a client would. */
 async function seed(gateway: string): Promise<Shop> {
-  const auth = { authorization: `Bearer ${await login(gateway, ADMIN.email, ADMIN.password)}` };
-  const category = (await post(
-    `${gateway}/api/categories`,
-    JSON.stringify({ name: 'Memory bench' }),
-    'application/json',
-    auth,
-  )) as { id: number };
-  const productIds = await mapLimit(range(PRODUCTS), 8, async (i) => {
-    const product = (await post(
-      `${gateway}/api/products`,
-      JSON.stringify({
-        name: `Bench item ${i + 1}`,
-        description: 'A product of the memory benchmark',
-        price_cents: 100 + i,
-        stock: STOCK,
-        category_id: category.id,
-      }),
-      'application/json',
-      auth,
-    )) as { id: number };
-    return product.id;
-  });
+  const productIds = await seedProducts(gateway, 'Memory', PRODUCTS, STOCK);
   const emails = range(CUSTOMERS).map((i) => `bench-${i + 1}@example.com`);
   // argon2id runs per registration and login: a few at a time.
   await mapLimit(emails, 4, (email, i) =>

@@ -4,7 +4,7 @@
  * end-to-end topology sets it).
  */
 import { randomBytes } from 'node:crypto';
-import { post } from './lib.ts';
+import { mapLimit, post, range } from './lib.ts';
 
 export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'gateway'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -66,4 +66,30 @@ export async function login(gateway: string, email: string, password: string): P
     access_token: string;
   };
   return tokens.access_token;
+}
+
+/** `count` products with `stock` each in a new category `bench`, as the admin through the gateway; their ids. */
+export async function seedProducts(gateway: string, bench: string, count: number, stock: number): Promise<number[]> {
+  const auth = { authorization: `Bearer ${await login(gateway, ADMIN.email, ADMIN.password)}` };
+  const category = (await post(
+    `${gateway}/api/categories`,
+    JSON.stringify({ name: `${bench} bench` }),
+    'application/json',
+    auth,
+  )) as { id: number };
+  return mapLimit(range(count), 8, async (i) => {
+    const product = (await post(
+      `${gateway}/api/products`,
+      JSON.stringify({
+        name: `Bench item ${i + 1}`,
+        description: `A product of the ${bench.toLowerCase()} benchmark`,
+        price_cents: 100 + i,
+        stock,
+        category_id: category.id,
+      }),
+      'application/json',
+      auth,
+    )) as { id: number };
+    return product.id;
+  });
 }

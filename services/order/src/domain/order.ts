@@ -40,18 +40,23 @@ export interface OrderView {
   updated_at: string;
 }
 
+/** One line as the API and the order's events show it, with its total. */
+export function lineView(line: OrderLine): OrderView['items'][number] {
+  return {
+    product_id: line.productId,
+    name: line.name,
+    unit_price_cents: line.unitPriceCents,
+    quantity: line.quantity,
+    line_total_cents: line.unitPriceCents * line.quantity,
+  };
+}
+
 export function toView(order: Order): OrderView {
   return {
     id: order.id,
     user_id: order.userId,
     status: order.status,
-    items: order.lines.map((line) => ({
-      product_id: line.productId,
-      name: line.name,
-      unit_price_cents: line.unitPriceCents,
-      quantity: line.quantity,
-      line_total_cents: line.unitPriceCents * line.quantity,
-    })),
+    items: order.lines.map(lineView),
     total_cents: order.totalCents,
     currency: order.currency,
     created_at: order.createdAt.toISOString(),

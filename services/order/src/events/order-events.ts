@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type OrderCancelled, type OrderPlaced, type OrderStatusChanged } from '@shop/contracts';
-import type { Order } from '../domain/order.ts';
+import { lineView, type Order } from '../domain/order.ts';
 import type { OrderEvent } from '../domain/ports.ts';
 
 /** A saved order as `order.placed` tells it: with whether it came from the cart. */
@@ -14,13 +14,7 @@ export function orderPlacedEvent(order: PlacedOrder): OrderPlaced {
     order_id: order.id,
     user_id: order.userId,
     email: order.email,
-    items: order.lines.map((line) => ({
-      product_id: line.productId,
-      name: line.name,
-      unit_price_cents: line.unitPriceCents,
-      quantity: line.quantity,
-      line_total_cents: line.unitPriceCents * line.quantity,
-    })),
+    items: order.lines.map(lineView),
     total_cents: order.totalCents,
     currency: order.currency,
     from_cart: order.fromCart,
