@@ -46,6 +46,22 @@ describe('writeBatch', () => {
     expect(await Promise.all([write(3), write(4)])).toEqual([3, 4]);
   });
 
+  it('when one item of a batch cannot be written, then only its caller gets the error and the others are written', async () => {
+    const writes: number[][] = [];
+    const write = writeBatch(async (items: readonly number[]) => {
+      writes.push([...items]);
+      if (items.includes(13)) throw new Error('value 13 refused');
+      return items.map((item) => item + 1);
+    });
+    const outcomes = await Promise.allSettled([write(1), write(13), write(2)]);
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('value 13 refused') },
+      { status: 'fulfilled', value: 3 },
+    ]);
+    expect(writes).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
   it('when more items come than one write takes, then they are split into writes of at most maxItems', async () => {
     const sizes: number[] = [];
     const write = writeBatch(
