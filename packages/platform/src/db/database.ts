@@ -30,6 +30,27 @@ export async function queryRows<T>(db: Db, query: SQL, name?: string): Promise<T
 
 const dialect = new PgDialect();
 
+/** A statement built once by `preparedStatement`: run it with its placeholders' values. */
+export type PreparedStatement<V extends Record<string, unknown>, T> = (db: Db, values: V) => Promise<T[]>;
+
+/**
+ * A hot statement whose SQL text is built once, here, rather than on every call: its values
+ * are Drizzle placeholders (`sql.placeholder('name')`), filled at each run from `values`.
+ * Like `queryRows` with a name, it is prepared on each connection the first time it runs
+ * there (PostgreSQL parses and plans it once), then only bound and executed; rows come
+ * as the driver gives them.
+ */
+export function preparedStatement<V extends Record<string, unknown>, T>(
+  name: string,
+  query: SQL,
+): PreparedStatement<V, T> {
+  const built = dialect.sqlToQuery(query);
+  return async (db, values) => {
+    const prepared = db._.session.prepareQuery(built, undefined, name, false);
+    return ((await prepared.execute(values)) as { rows: T[] }).rows;
+  };
+}
+
 export interface Database {
   readonly db: Db;
   readonly kind: 'postgres' | 'pglite';

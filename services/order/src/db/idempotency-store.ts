@@ -5,18 +5,32 @@ import type { IdempotencyStore, KeyClaim } from '../domain/ports.ts';
 import { idempotencyKeys } from './schema.ts';
 
 export class PgIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * A new key, the common case, in one statement, built once. Concurrent claims of one key
+   * queue on its primary key: exactly one inserts.
+   */
+  private readonly claimNew;
+
+  constructor(private readonly db: Db) {
+    const p = sql.placeholder;
+    this.claimNew = db
+      .insert(idempotencyKeys)
+      .values({
+        userId: p('userId'),
+        key: p('key'),
+        requestHash: p('requestHash'),
+        attemptId: p('attemptId'),
+        lockedUntil: sql`now() + ${p('lease')}::interval`,
+      })
+      .onConflictDoNothing()
+      .returning({ attemptId: idempotencyKeys.attemptId })
+      .prepare('order_claim_key');
+  }
 
   async claim(userId: number, key: string, requestHash: string, leaseMs: number): Promise<KeyClaim> {
     const attemptId = randomUUID();
-    const lockedUntil = sql`now() + ${`${leaseMs} milliseconds`}::interval`;
-    // A new key, the common case, in one statement. Concurrent claims of one key queue on
-    // its primary key: exactly one inserts.
-    const inserted = await this.db
-      .insert(idempotencyKeys)
-      .values({ userId, key, requestHash, attemptId, lockedUntil })
-      .onConflictDoNothing()
-      .returning({ attemptId: idempotencyKeys.attemptId });
+    const lease = `${leaseMs} milliseconds`;
+    const inserted = await this.claimNew.execute({ userId, key, requestHash, attemptId, lease });
     if (inserted.length > 0) return { kind: 'claimed', attemptId };
 
     // A key seen before: what became of it, read and maybe taken over under its row lock.
@@ -36,7 +50,7 @@ export class PgIdempotencyStore implements IdempotencyStore {
       // The attempt holding the key died: this one takes over.
       await tx
         .update(idempotencyKeys)
-        .set({ attemptId, lockedUntil })
+        .set({ attemptId, lockedUntil: sql`now() + ${lease}::interval` })
         .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
       return { kind: 'claimed', attemptId } as const;
     });

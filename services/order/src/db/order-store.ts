@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventPayloads } from '@shop/contracts';
-import { type Db, Outbox, queryRows } from '@shop/platform';
+import { type Db, Outbox, preparedStatement } from '@shop/platform';
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Order, OrderStatus } from '../domain/order.ts';
 import type { NewOrder, OrderEvent, OrderQuery, OrderSort, OrderStore } from '../domain/ports.ts';
@@ -21,35 +21,21 @@ export class PgOrderStore implements OrderStore {
   async insert(input: NewOrder): Promise<Order | null> {
     const lines = [...input.lines].sort((a, b) => a.productId - b.productId);
     const event = this.events.event(EVENT_TYPES.orderPlaced, orderPlacedEvent({ ...input, lines, id: 0 }));
-    const [row] = await queryRows<{ id: number; created_at: string | Date; updated_at: string | Date }>(
-      this.db,
-      sql`
-      with claimed as (
-        update ${idempotencyKeys}
-        set order_id = nextval(pg_get_serial_sequence('"order".orders', 'id')), locked_until = now() + interval '1 minute'
-        where user_id = ${input.userId} and key = ${input.idempotency.key}
-          and attempt_id = ${input.idempotency.attemptId} and order_id is null
-        returning order_id
-      ), saved as (
-        insert into ${orders} (id, user_id, email, status, total_cents, currency, reservation_id, from_cart)
-        overriding system value
-        select order_id, ${input.userId}::int, ${input.email}::text, 'confirmed', ${input.totalCents}::bigint,
-          ${input.currency}::text, ${input.reservationId}::uuid, ${input.fromCart}::boolean
-        from claimed
-        returning id, created_at, updated_at
-      ), saved_lines as (
-        insert into ${orderLines} (order_id, product_id, name, unit_price_cents, quantity)
-        select saved.id, line.product_id, line.name, line.unit_price_cents, line.quantity
-        from saved, jsonb_to_recordset(${JSON.stringify(lines.map(lineColumns))}::jsonb)
-          as line (product_id int, name text, unit_price_cents int, quantity int)
-      ), published as (
-        insert into ${outbox} (event_id, type, event)
-        select ${event.id}::uuid, ${event.type}::text, jsonb_set(${JSON.stringify(event)}::jsonb, '{data,order_id}', to_jsonb(saved.id))
-        from saved
-      )
-      select id, created_at, updated_at, pg_notify(${this.events.channel}, '') from saved`,
-      'order_insert',
-    );
+    const [row] = await insertOrder(this.db, {
+      userId: input.userId,
+      key: input.idempotency.key,
+      attemptId: input.idempotency.attemptId,
+      email: input.email,
+      totalCents: input.totalCents,
+      currency: input.currency,
+      reservationId: input.reservationId,
+      fromCart: input.fromCart,
+      lines: JSON.stringify(lines.map(lineColumns)),
+      eventId: event.id,
+      eventType: event.type,
+      event: JSON.stringify(event),
+      channel: this.events.channel,
+    });
     if (!row) return null;
     return {
       id: row.id,
@@ -208,6 +194,56 @@ function sortOrder(sort: OrderSort): { key: SQL; type: 'timestamptz' | 'bigint';
       return { key: sql`${orders.totalCents}`, type: 'bigint', descending: true };
   }
 }
+
+const p = sql.placeholder;
+
+/** PgOrderStore.insert's statement, built once (see there). */
+const insertOrder = preparedStatement<
+  {
+    userId: number;
+    key: string;
+    attemptId: string;
+    email: string;
+    totalCents: number;
+    currency: string;
+    reservationId: string;
+    fromCart: boolean;
+    /** The lines as a JSON array of lineColumns. */
+    lines: string;
+    eventId: string;
+    eventType: string;
+    /** The order.placed event as JSON, its data.order_id still to be set. */
+    event: string;
+    channel: string;
+  },
+  { id: number; created_at: string | Date; updated_at: string | Date }
+>(
+  'order_insert',
+  sql`
+  with claimed as (
+    update ${idempotencyKeys}
+    set order_id = nextval(pg_get_serial_sequence('"order".orders', 'id')), locked_until = now() + interval '1 minute'
+    where user_id = ${p('userId')} and key = ${p('key')} and attempt_id = ${p('attemptId')} and order_id is null
+    returning order_id
+  ), saved as (
+    insert into ${orders} (id, user_id, email, status, total_cents, currency, reservation_id, from_cart)
+    overriding system value
+    select order_id, ${p('userId')}::int, ${p('email')}::text, 'confirmed', ${p('totalCents')}::bigint,
+      ${p('currency')}::text, ${p('reservationId')}::uuid, ${p('fromCart')}::boolean
+    from claimed
+    returning id, created_at, updated_at
+  ), saved_lines as (
+    insert into ${orderLines} (order_id, product_id, name, unit_price_cents, quantity)
+    select saved.id, line.product_id, line.name, line.unit_price_cents, line.quantity
+    from saved, jsonb_to_recordset(${p('lines')}::jsonb)
+      as line (product_id int, name text, unit_price_cents int, quantity int)
+  ), published as (
+    insert into ${outbox} (event_id, type, event)
+    select ${p('eventId')}::uuid, ${p('eventType')}::text, jsonb_set(${p('event')}::jsonb, '{data,order_id}', to_jsonb(saved.id))
+    from saved
+  )
+  select id, created_at, updated_at, pg_notify(${p('channel')}::text, '') from saved`,
+);
 
 function lineColumns(line: Order['lines'][number]) {
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, queryRows, writeBatch } from '@shop/platform';
+import { type Db, preparedStatement, writeBatch } from '@shop/platform';
 import { and, asc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { DueReservation, InventoryStore, Shortage } from '../domain/ports.ts';
 import type { Reservation, ReservationLine, ReservationRequest } from '../domain/reservation.ts';
@@ -47,39 +47,14 @@ export class PgInventoryStore implements InventoryStore {
   private async reserveAtOnce(request: ReservationRequest, expiresAt: Date): Promise<ReserveResult | null> {
     const items = [...request.items].sort((a, b) => a.productId - b.productId);
     const id = randomUUID();
-    const taken = await queryRows<{ product_id: number; name: string; unit_price_cents: number; quantity: number }>(
-      this.db,
-      sql`
-      with wanted as (
-        select * from unnest(${intArray(items.map((item) => item.productId))}::int[], ${intArray(items.map((item) => item.quantity))}::int[])
-          as wanted (product_id, quantity)
-      ), locked as materialized (
-        select id, stock, archived_at from ${products}
-        where id in (select product_id from wanted)
-        order by id
-        for update
-      ), enough as (
-        select count(*) = ${items.length} as ok
-        from wanted join locked on locked.id = wanted.product_id
-        where locked.archived_at is null and locked.stock >= wanted.quantity
-      ), reservation as (
-        insert into ${reservations} (id, order_ref, status, expires_at)
-        select ${id}::uuid, ${request.orderRef}::text, 'held', ${expiresAt.toISOString()}::timestamptz
-        where (select ok from enough)
-        on conflict (order_ref) do nothing
-        returning id
-      ), taken as (
-        update ${products} set stock = locked.stock - wanted.quantity
-        from wanted join locked on locked.id = wanted.product_id
-        where ${products.id} = wanted.product_id and exists (select from reservation)
-        returning ${products.id} as product_id, name, price_cents as unit_price_cents, wanted.quantity
-      ), lines as (
-        insert into ${reservationLines} (reservation_id, product_id, name, unit_price_cents, quantity)
-        select ${id}::uuid, product_id, name, unit_price_cents, quantity from taken
-      )
-      select * from taken`,
-      'product_reserve_at_once',
-    );
+    const taken = await reserveAtOnce(this.db, {
+      productIds: intArray(items.map((item) => item.productId)),
+      quantities: intArray(items.map((item) => item.quantity)),
+      lineCount: items.length,
+      id,
+      orderRef: request.orderRef,
+      expiresAt: expiresAt.toISOString(),
+    });
     if (taken.length === 0) return null;
     if (taken.length !== items.length) throw new Error(`reserved ${taken.length} of ${items.length} lines at once`);
     const lines = taken
@@ -258,6 +233,52 @@ async function returnStock(tx: Db, reservationIds: string[]): Promise<void> {
 }
 
 /** An int[] parameter as PostgreSQL's array text (`{1,2,3}`), the same for every driver. */
+const p = sql.placeholder;
+
+/** PgInventoryStore.reserveAtOnce's statement, built once (see there). */
+const reserveAtOnce = preparedStatement<
+  {
+    /** Product ids and their quantities, as PostgreSQL array literals, in product id order. */
+    productIds: string;
+    quantities: string;
+    lineCount: number;
+    id: string;
+    orderRef: string;
+    expiresAt: string;
+  },
+  { product_id: number; name: string; unit_price_cents: number; quantity: number }
+>(
+  'product_reserve_at_once',
+  sql`
+  with wanted as (
+    select * from unnest(${p('productIds')}::int[], ${p('quantities')}::int[]) as wanted (product_id, quantity)
+  ), locked as materialized (
+    select id, stock, archived_at from ${products}
+    where id in (select product_id from wanted)
+    order by id
+    for update
+  ), enough as (
+    select count(*) = ${p('lineCount')}::int as ok
+    from wanted join locked on locked.id = wanted.product_id
+    where locked.archived_at is null and locked.stock >= wanted.quantity
+  ), reservation as (
+    insert into ${reservations} (id, order_ref, status, expires_at)
+    select ${p('id')}::uuid, ${p('orderRef')}::text, 'held', ${p('expiresAt')}::timestamptz
+    where (select ok from enough)
+    on conflict (order_ref) do nothing
+    returning id
+  ), taken as (
+    update ${products} set stock = locked.stock - wanted.quantity
+    from wanted join locked on locked.id = wanted.product_id
+    where ${products.id} = wanted.product_id and exists (select from reservation)
+    returning ${products.id} as product_id, name, price_cents as unit_price_cents, wanted.quantity
+  ), lines as (
+    insert into ${reservationLines} (reservation_id, product_id, name, unit_price_cents, quantity)
+    select ${p('id')}::uuid, product_id, name, unit_price_cents, quantity from taken
+  )
+  select * from taken`,
+);
+
 function intArray(values: readonly number[]): string {
   return `{${values.join(',')}}`;
 }
