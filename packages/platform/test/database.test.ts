@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openPglite, openPostgres } from '../src/db/database.ts';
+import { type Database, openPglite, openPostgres, preparedStatement } from '../src/db/database.ts';
 import { cloudEvent, Outbox, outboxTable } from '../src/messaging/outbox.ts';
 import { databaseTargets, freshPglite, freshPostgresDatabase, testServers } from '../src/testing/index.ts';
 
@@ -158,6 +158,27 @@ describe.each(databaseTargets())('database on $name', (target) => {
         .where(eq(outbox.eventId, added?.id ?? '')),
     ).toEqual([]);
     expect(await database.db.select().from(widgets).where(eq(widgets.name, 'doomed'))).toEqual([]);
+  });
+
+  it('when a prepared statement runs with different values, then each run binds its own, in and out of a transaction', async () => {
+    const insertWidget = preparedStatement<{ name: string; suffix: string }, { id: number; name: string }>(
+      'platformtest_insert_widget',
+      sql`insert into ${widgets} (name) values (${sql.placeholder('name')}::text || ${sql.placeholder('suffix')}::text) returning id, name`,
+    );
+    const [first] = await insertWidget(database.db, { name: 'bolt', suffix: '-1' });
+    const [second] = await insertWidget(database.db, { name: 'nut', suffix: '-2' });
+    expect(first?.name).toBe('bolt-1');
+    expect(second?.name).toBe('nut-2');
+    expect(Number(second?.id)).toBeGreaterThan(Number(first?.id));
+    await expect(
+      database.db.transaction(async (tx) => {
+        await insertWidget(tx, { name: 'washer', suffix: '-3' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const names = await database.db.select({ name: widgets.name }).from(widgets);
+    expect(names.map((row) => row.name)).toEqual(expect.arrayContaining(['bolt-1', 'nut-2']));
+    expect(names.map((row) => row.name)).not.toContain('washer-3');
   });
 
   it('when the database is opened twice, then the migration is applied once', async () => {
