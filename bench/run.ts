@@ -11,6 +11,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
+import { buildServer } from '../scripts/server-build.ts';
 import { checkoutScenario } from './checkout.ts';
 import { gatewayScenario } from './gateway.ts';
 import {
@@ -137,10 +138,12 @@ async function catalogScenario(): Promise<Report> {
   const ceiling = 'http://127.0.0.1:18101';
   const servers: ChildProcess[] = [];
   try {
+    await buildServer();
     servers.push(
       await startProcess(
-        'npx',
-        ['tsx', 'apps/stack/src/service.ts', 'product'],
+        'node',
+        // The production build, as deployed: plain node on transpiled JavaScript, no tsx.
+        ['--conditions=production', 'apps/stack/dist/service.js', 'product'],
         // No order service runs here; the secret is never used (no reservation comes due).
         {
           DATABASE_URL,

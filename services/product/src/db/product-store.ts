@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EventPayloads } from '@shop/contracts';
 import { type Db, Outbox } from '@shop/platform';
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
-import type { ListPosition, ProductPage, ProductQuery, ProductSort } from '../domain/listing.ts';
+import { and, asc, desc, eq, gt, gte, isNull, lte, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import type { ProductPage, ProductQuery, ProductSort } from '../domain/listing.ts';
 import type { ProductStore } from '../domain/ports.ts';
 import { MAX_STOCK, type Product, type ProductInput } from '../domain/product.ts';
 import {
@@ -42,27 +42,31 @@ export class PgProductStore implements ProductStore {
       .prepare('product_by_id');
   }
 
+  /** One prepared listing per shape (sort and which filters are set), built on first use. */
+  private readonly listings = new Map<string, ReturnType<typeof prepareListing>>();
+
   /**
    * Keyset pagination: each page continues after the last row's (sort key, id), so
    * pages stay stable while products are added, ties included, and no OFFSET is scanned.
+   * The statement for the query's shape is built once, then only bound.
    */
   async list(query: ProductQuery): Promise<ProductPage<Product>> {
-    const search = query.text ? sql`websearch_to_tsquery('english', ${query.text})` : undefined;
-    const order = sortOrder(query.sort, search);
-    const conditions: SQL[] = [active];
-    if (query.categoryIds?.length) conditions.push(inArray(products.categoryId, query.categoryIds));
-    if (query.minPriceCents !== undefined) conditions.push(gte(products.priceCents, query.minPriceCents));
-    if (query.maxPriceCents !== undefined) conditions.push(lte(products.priceCents, query.maxPriceCents));
-    if (query.inStock) conditions.push(gt(products.stock, 0));
-    if (search) conditions.push(sql`${products.search} @@ ${search}`);
-    if (query.after) conditions.push(after(order, query.after));
-
-    const rows = await this.db
-      .select({ ...columns, sortValue: sql<string>`(${order.key})::text` })
-      .from(products)
-      .where(and(...conditions))
-      .orderBy(...(order.descending ? [desc(order.key), desc(products.id)] : [asc(order.key), asc(products.id)]))
-      .limit(query.limit + 1);
+    const shape = listingShape(query);
+    const key = shapeKey(shape);
+    let listing = this.listings.get(key);
+    if (!listing) {
+      listing = prepareListing(this.db, shape, `product_list_${key}`);
+      this.listings.set(key, listing);
+    }
+    const rows = await listing.execute({
+      categoryIds: query.categoryIds?.length ? `{${query.categoryIds.join(',')}}` : undefined,
+      minPriceCents: query.minPriceCents,
+      maxPriceCents: query.maxPriceCents,
+      text: query.text || undefined,
+      afterValue: query.after === undefined ? undefined : String(query.after.value),
+      afterId: query.after?.id,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -152,6 +156,63 @@ export class PgProductStore implements ProductStore {
   }
 }
 
+/** What decides a listing's SQL text: the sort, and which filters are set (not their values). */
+interface ListingShape {
+  sort: ProductSort;
+  categories: boolean;
+  minPrice: boolean;
+  maxPrice: boolean;
+  inStock: boolean;
+  text: boolean;
+  after: boolean;
+}
+
+function listingShape(query: ProductQuery): ListingShape {
+  return {
+    sort: query.sort,
+    categories: Boolean(query.categoryIds?.length),
+    minPrice: query.minPriceCents !== undefined,
+    maxPrice: query.maxPriceCents !== undefined,
+    inStock: Boolean(query.inStock),
+    text: Boolean(query.text),
+    after: query.after !== undefined,
+  };
+}
+
+/** A name-safe key: the sort, then one letter per filter set. */
+function shapeKey(shape: ListingShape): string {
+  const flags = [
+    shape.categories ? 'c' : '',
+    shape.minPrice ? 'l' : '',
+    shape.maxPrice ? 'h' : '',
+    shape.inStock ? 's' : '',
+    shape.text ? 't' : '',
+    shape.after ? 'a' : '',
+  ].join('');
+  return `${shape.sort.replace('-', 'desc_')}_${flags}`;
+}
+
+/** The listing statement for one shape, its values as placeholders (see PgProductStore.list). */
+function prepareListing(db: Db, shape: ListingShape, name: string) {
+  const p = sql.placeholder;
+  const search = shape.text ? sql`websearch_to_tsquery('english', ${p('text')}::text)` : undefined;
+  const order = sortOrder(shape.sort, search);
+  const conditions: SQL[] = [active];
+  if (shape.categories) conditions.push(sql`${products.categoryId} = any(${p('categoryIds')}::int[])`);
+  if (shape.minPrice) conditions.push(sql`${products.priceCents} >= ${p('minPriceCents')}::int`);
+  if (shape.maxPrice) conditions.push(sql`${products.priceCents} <= ${p('maxPriceCents')}::int`);
+  if (shape.inStock) conditions.push(gt(products.stock, 0));
+  if (search) conditions.push(sql`${products.search} @@ ${search}`);
+  if (shape.after) conditions.push(after(order, p('afterValue'), p('afterId')));
+  return db
+    .select({ ...columns, sortValue: sql<string>`(${order.key})::text` })
+    .from(products)
+    .where(and(...conditions))
+    .orderBy(...(order.descending ? [desc(order.key), desc(products.id)] : [asc(order.key), asc(products.id)]))
+    .limit(p('limit'))
+    .prepare(name);
+}
+
 /** Cursor values travel as the key's text form: exact (microseconds, float digits) and cast back in SQL. */
 interface SortOrder {
   key: SQL;
@@ -177,9 +238,9 @@ function sortOrder(sort: ProductSort, search: SQL | undefined): SortOrder {
   }
 }
 
-function after(order: SortOrder, position: ListPosition): SQL {
-  const value = sql`cast(${String(position.value)} as ${sql.raw(order.type)})`;
+function after(order: SortOrder, value: Placeholder, id: Placeholder): SQL {
+  const cursor = sql`cast(${value}::text as ${sql.raw(order.type)})`;
   return order.descending
-    ? sql`(${order.key}, ${products.id}) < (${value}, ${position.id})`
-    : sql`(${order.key}, ${products.id}) > (${value}, ${position.id})`;
+    ? sql`(${order.key}, ${products.id}) < (${cursor}, ${id}::int)`
+    : sql`(${order.key}, ${products.id}) > (${cursor}, ${id}::int)`;
 }
