@@ -7,7 +7,9 @@
  * then through nginx (bench/baselines/nginx-proxy.ts: the reverse proxy a user would
  * otherwise put in front), then through a bare Node proxy (bench/baselines/bare-proxy.ts:
  * what any Node proxy hop costs here, before the gateway's own work), then straight to
- * the service that answers it (the baseline), all in the same run. Next to each row: the
+ * the service that answers it (the baseline), and, for the catalog's reads, to the
+ * catalog's ceiling (bench/baselines/catalog.ts: bare Fastify + pg running the service's
+ * SQL on the same database), all in the same run. Next to each row: the
  * CPU per request of the proxy's processes alone (the gateway's process; nginx's master
  * and worker) and of the answering service (the same work in every row), read from /proc:
  * throughput on a shared machine is noisy, CPU per request is not. The gateway's rate
@@ -33,6 +35,7 @@ import {
   cpuMsSoFar,
   dropDatabase,
   freePort,
+  percent,
   positive,
   post,
   type Report,
@@ -50,6 +53,8 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SERVICES = ['account', 'product', 'cart', 'gateway'] as const;
 /** The goal: the gateway's own CPU per request at most this multiple of nginx's. */
 const NGINX_GOAL = 1.5;
+/** The catalog's goals, as shares of the ceiling's req/s: through the gateway (with its p99), and straight to the service. */
+const CATALOG_GOAL = { gateway: 0.5, gatewayP99: 25, direct: 0.8 };
 
 interface Measured extends Row {
   /** CPU milliseconds per request: the proxy's processes (none when loaded directly), the answering service. */
@@ -136,7 +141,7 @@ export async function gatewayScenario(): Promise<Report> {
       'application/x-www-form-urlencoded',
     )) as { access_token: string };
     const { items } = (await (await fetch(`${urls.gateway}/api/products?limit=3`)).json()) as {
-      items: Array<{ id: number }>;
+      items: Array<{ id: number; category_id: number | null }>;
     };
     for (const product of items) {
       const response = await fetch(`${urls.gateway}/api/cart/items/${product.id}`, {
@@ -175,13 +180,30 @@ export async function gatewayScenario(): Promise<Report> {
       logFile: join(logDir, 'nginx.log'),
     });
     servers.push(nginx);
+    const ceilingUrl = `http://127.0.0.1:${await freePort()}`;
+    const ceiling = await startProcess(
+      process.execPath,
+      ['--import', 'tsx', 'bench/baselines/catalog.ts'],
+      { DATABASE_URL, PORT: new URL(ceilingUrl).port },
+      `${ceilingUrl}/api/products`,
+      { logFile: join(logDir, 'ceiling.log') },
+    );
+    servers.push(ceiling);
     const pids = (child: ChildProcess) => [child.pid as number];
 
-    const first = items[0]?.id;
-    if (first === undefined || items.length < 3) throw new Error('the seeded catalog is empty');
+    const first = items[0];
+    if (first === undefined || first.category_id === null || items.length < 3) {
+      throw new Error('the seeded catalog is empty');
+    }
     const endpoints = [
       { name: 'GET /api/products?limit=20', path: '/api/products?limit=20', service: urls.product, headers: {} },
-      { name: `GET /api/products/${first}`, path: `/api/products/${first}`, service: urls.product, headers: {} },
+      {
+        name: `GET /api/products?category=${first.category_id}&sort=price`,
+        path: `/api/products?category=${first.category_id}&sort=price`,
+        service: urls.product,
+        headers: {},
+      },
+      { name: `GET /api/products/${first.id}`, path: `/api/products/${first.id}`, service: urls.product, headers: {} },
       {
         name: 'GET /api/cart (3 lines, prices cached)',
         path: '/api/cart',
@@ -193,17 +215,36 @@ export async function gatewayScenario(): Promise<Report> {
     const notes: string[] = [];
     for (const endpoint of endpoints) {
       const answering = processes[endpoint.service === urls.cart ? 'cart' : 'product'];
+      const catalog = endpoint.service === urls.product;
       const bareProxy = bare.get(endpoint.service);
       if (!bareProxy) throw new Error(`no bare proxy for ${endpoint.service}`);
+      const serving = () => pids(answering);
       const ways = [
-        { name: `gateway ${endpoint.name}`, base: urls.gateway, proxy: () => pids(processes.gateway) },
+        { name: `gateway ${endpoint.name}`, base: urls.gateway, proxy: () => pids(processes.gateway), serving },
         {
           name: '  nginx reverse proxy, keep-alive upstream',
           base: nginxUrl,
           proxy: () => [nginx.pid as number, ...childPids(nginx.pid as number)],
+          serving,
         },
-        { name: '  bare @fastify/http-proxy, nothing else', base: bareProxy.url, proxy: () => pids(bareProxy.child) },
-        { name: '  baseline: the service directly', base: endpoint.service, proxy: () => [] },
+        {
+          name: '  bare @fastify/http-proxy, nothing else',
+          base: bareProxy.url,
+          proxy: () => pids(bareProxy.child),
+          serving,
+        },
+        { name: '  baseline: the service directly', base: endpoint.service, proxy: () => [], serving },
+        // The catalog's ceiling answers in place of the service: its CPU is in the service column.
+        ...(catalog
+          ? [
+              {
+                name: '  ceiling: bare Fastify + pg, same SQL',
+                base: ceilingUrl,
+                proxy: () => [],
+                serving: () => pids(ceiling),
+              },
+            ]
+          : []),
       ];
       const totals = ways.map(() => ({ requests: 0, seconds: 0, p50: 0, p99: 0, errors: 0, proxyMs: 0, serviceMs: 0 }));
       for (const way of ways) {
@@ -215,7 +256,7 @@ export async function gatewayScenario(): Promise<Report> {
         for (const [i, way] of ways.entries()) {
           const total = totals[i] as (typeof totals)[number];
           const proxyPids = way.proxy();
-          const before = { proxy: cpuMsSoFar(proxyPids), service: cpuMsSoFar(pids(answering)) };
+          const before = { proxy: cpuMsSoFar(proxyPids), service: cpuMsSoFar(way.serving()) };
           const result = await autocannon({
             url: `${way.base}${endpoint.path}`,
             connections,
@@ -223,7 +264,7 @@ export async function gatewayScenario(): Promise<Report> {
             duration: duration / rounds,
           });
           total.proxyMs += cpuMsSoFar(proxyPids) - before.proxy;
-          total.serviceMs += cpuMsSoFar(pids(answering)) - before.service;
+          total.serviceMs += cpuMsSoFar(way.serving()) - before.service;
           total.requests += result.requests.total;
           total.seconds += duration / rounds;
           total.p50 += result.latency.p50 / rounds;
@@ -231,7 +272,7 @@ export async function gatewayScenario(): Promise<Report> {
           total.errors += result.errors + result.non2xx;
         }
       }
-      const [through, viaNginx, proxied, direct] = ways.map((way, i): Measured => {
+      const measured = ways.map((way, i): Measured => {
         const total = totals[i] as (typeof totals)[number];
         const count = Math.max(1, total.requests);
         const cpu = {
@@ -247,9 +288,20 @@ export async function gatewayScenario(): Promise<Report> {
           cpu,
           note: `${cpu.proxy === undefined ? 'no proxy' : `proxy CPU ${micros(cpu.proxy)}/req`}, service ${micros(cpu.service)}/req`,
         };
-      }) as [Measured, Measured, Measured, Measured];
-      for (const row of [through, viaNginx, proxied, direct]) row.baseline = direct;
-      rows.push(through, viaNginx, proxied, direct);
+      });
+      const [through, viaNginx, , direct, bareServer] = measured as [Measured, Measured, Measured, Measured, Measured?];
+      for (const row of measured) row.baseline = direct;
+      rows.push(...measured);
+      if (bareServer) {
+        const viaGateway = through.requests / Math.max(1, bareServer.requests);
+        const straight = direct.requests / Math.max(1, bareServer.requests);
+        const gatewayMet = viaGateway >= CATALOG_GOAL.gateway && through.p99 < CATALOG_GOAL.gatewayP99;
+        notes.push(
+          `${endpoint.name}: of the ceiling's req/s, through the gateway ${percent(viaGateway)} with p99 ${through.p99} ms ` +
+            `(goal: at least ${percent(CATALOG_GOAL.gateway)}, p99 under ${CATALOG_GOAL.gatewayP99} ms) ${gatewayMet ? 'met' : 'MISSED'}; ` +
+            `straight to the service ${percent(straight)} (goal: at least ${percent(CATALOG_GOAL.direct)}) ${straight >= CATALOG_GOAL.direct ? 'met' : 'MISSED'}`,
+        );
+      }
       if (through.cpu.proxy !== undefined && viaNginx.cpu.proxy) {
         const ratio = through.cpu.proxy / viaNginx.cpu.proxy;
         notes.push(

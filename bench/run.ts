@@ -113,7 +113,8 @@ async function accountScenario(): Promise<Report> {
 
 const CATALOG_PRODUCTS = 10_000;
 /** The listing's target: at least this share of the baseline's req/s, and this p99. */
-const LISTING_TARGET = { share: 0.5, p99: 25 };
+/** Straight to the service, the catalog's reads: at least this share of the ceiling's req/s, p99 under this. */
+const DIRECT_TARGET = { share: 0.8, p99: 25 };
 
 /**
  * The product service's four read paths on a fresh 10,000-product catalog, each against
@@ -193,13 +194,17 @@ async function catalogScenario(): Promise<Report> {
       rows.push(measured, baseline);
     }
 
-    const listing = rows[0]!;
-    const share = listing.requests / listing.baseline!.requests;
-    const met = share >= LISTING_TARGET.share && listing.p99 < LISTING_TARGET.p99;
-    const notes = [
-      `listing target (≥ ${LISTING_TARGET.share * 100} % of the baseline's req/s, p99 < ${LISTING_TARGET.p99} ms): ` +
-        `${met ? 'met' : 'MISSED'} (${percent(share)}, p99 ${listing.p99} ms)`,
-    ];
+    // Search is the database's time, for the service and the ceiling alike: no target.
+    const notes = rows
+      .filter((row) => row.baseline !== row && !row.name.includes('q='))
+      .map((row) => {
+        const share = row.requests / (row.baseline?.requests ?? row.requests);
+        const met = share >= DIRECT_TARGET.share && row.p99 < DIRECT_TARGET.p99;
+        return (
+          `${row.name.trim()}: target ≥ ${percent(DIRECT_TARGET.share)} of the baseline's req/s, p99 < ${DIRECT_TARGET.p99} ms: ` +
+          `${met ? 'met' : 'MISSED'} (${percent(share)}, p99 ${row.p99} ms)`
+        );
+      });
     return { duration, rows, notes };
   } finally {
     for (const server of servers.reverse()) await stop(server);
