@@ -2194,7 +2194,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description A category id or a comma list of ids */
+                    /** @description A category id or a comma list of ids (each at most 2147483647) */
                     category?: string;
                     cursor?: string;
                     /** @description true: only products with stock */

@@ -15,6 +15,7 @@ import { productCursor } from './product-cursor.ts';
 import {
   CreateProductBody,
   IdParams,
+  MAX_ID,
   Problem,
   Product,
   ProductListQuery,
@@ -49,8 +50,14 @@ export function productRoutes(app: HttpApp, ctx: ProductContext): void {
           errors: [{ field: 'sort', message: 'relevance needs q' }],
         });
       }
+      const categoryIds = category?.split(',').map(Number);
+      if (categoryIds?.some((id) => id > MAX_ID)) {
+        throw invalidInput(`A category id is at most ${MAX_ID}.`, {
+          errors: [{ field: 'category', message: `each id must be at most ${MAX_ID}` }],
+        });
+      }
       const query: ProductQuery = {
-        categoryIds: category?.split(',').map(Number),
+        categoryIds,
         minPriceCents: min_price_cents,
         maxPriceCents: max_price_cents,
         text,

@@ -5,7 +5,9 @@ import { PRODUCT_SORTS } from '../domain/listing.ts';
 export const Problem = Type.Ref('Problem');
 export const security = [{ bearer: [] }];
 
-const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+/** The largest id PostgreSQL's integer columns hold. */
+export const MAX_ID = 2_147_483_647;
+const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const IdParams = Type.Object({ id: Id });
 
 export const Category = Type.Object({ id: Type.Integer(), name: Type.String(), slug: Type.String() });
@@ -58,7 +60,10 @@ export const StockBody = Type.Object({
 
 export const ProductListQuery = Type.Object({
   category: Type.Optional(
-    Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,49}$', description: 'A category id or a comma list of ids' }),
+    Type.String({
+      pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,49}$',
+      description: 'A category id or a comma list of ids (each at most 2147483647)',
+    }),
   ),
   min_price_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
   max_price_cents: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),

@@ -219,6 +219,21 @@ describe.each(databaseTargets())('bad input on $name', (target) => {
       expect((await getProduct(product.app, existing)).statusCode).toBe(200);
     });
 
+    it('when a category id is past the largest id, then 400 problem+json naming the category, not a database error', async () => {
+      for (const query of [
+        'category=2147483648',
+        'category=9999999999',
+        `category=${category},9999999999&sort=price`,
+      ]) {
+        const response = await product.app.inject({ method: 'GET', url: `/api/products?${query}` });
+        expectProblem(response, 400);
+        expect(response.json().errors, query).toEqual([expect.objectContaining({ field: 'category' })]);
+      }
+      const largest = await product.app.inject({ method: 'GET', url: '/api/products?category=2147483647' });
+      expect(largest.statusCode).toBe(200);
+      expect(largest.json().items).toEqual([]);
+    });
+
     it('when a product whose name looks like SQL is searched for, then it is found', async () => {
       const word = unique('').trim();
       const created = await createProduct(product.app, product.tokens.admin, {
