@@ -112,7 +112,6 @@ async function accountScenario(): Promise<Report> {
 }
 
 const CATALOG_PRODUCTS = 10_000;
-/** The listing's target: at least this share of the baseline's req/s, and this p99. */
 /** Straight to the service, the catalog's reads: at least this share of the ceiling's req/s, p99 under this. */
 const DIRECT_TARGET = { share: 0.8, p99: 25 };
 

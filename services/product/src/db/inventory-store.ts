@@ -3,6 +3,7 @@ import { type Db, preparedStatement, writeBatch } from '@shop/platform';
 import { and, asc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { DueReservation, InventoryStore, Shortage } from '../domain/ports.ts';
 import type { Reservation, ReservationLine, ReservationRequest } from '../domain/reservation.ts';
+import { intArray } from './int-array.ts';
 import { products, reservationLines, reservations } from './schema.ts';
 
 type ReserveResult = Awaited<ReturnType<InventoryStore['reserve']>>;
@@ -278,10 +279,6 @@ const reserveAtOnce = preparedStatement<
   )
   select * from taken`,
 );
-
-function intArray(values: readonly number[]): string {
-  return `{${values.join(',')}}`;
-}
 
 async function loadByOrderRef(db: Db, orderRef: string): Promise<Reservation | null> {
   const [row] = await db.select({ id: reservations.id }).from(reservations).where(eq(reservations.orderRef, orderRef));

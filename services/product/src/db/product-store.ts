@@ -11,6 +11,7 @@ import {
   productEditedEvent,
   stockAdjustedEvent,
 } from '../events/product-events.ts';
+import { intArray } from './int-array.ts';
 import { outbox, products } from './schema.ts';
 
 /** Every column but the search vector. */
@@ -59,7 +60,7 @@ export class PgProductStore implements ProductStore {
       this.listings.set(key, listing);
     }
     const rows = await listing.execute({
-      categoryIds: query.categoryIds?.length ? `{${query.categoryIds.join(',')}}` : undefined,
+      categoryIds: query.categoryIds?.length ? intArray(query.categoryIds) : undefined,
       minPriceCents: query.minPriceCents,
       maxPriceCents: query.maxPriceCents,
       text: query.text || undefined,
