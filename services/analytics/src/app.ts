@@ -1,0 +1,89 @@
+import { fileURLToPath } from 'node:url';
+import {
+  type Bus,
+  createAuth,
+  createHttpApp,
+  type Database,
+  type HttpApp,
+  InFlightHandlers,
+  type Logger,
+  MeteredBus,
+  type TokenVerifier,
+} from '@shop/platform';
+import type { AnalyticsConfig } from './config.ts';
+import type { AnalyticsContext } from './context.ts';
+import { PgAnalyticsStore } from './db/pg-analytics-store.ts';
+import { PgEventLog } from './db/pg-event-log.ts';
+import type { AnalyticsStore } from './domain/ports.ts';
+import { DEFAULT_BATCH_SIZE } from './domain/run-etl.ts';
+import { CONSUMED_TYPES, CONSUMER, eventLogConsumer } from './events/event-log-consumer.ts';
+import { decodeOrderEvent } from './events/order-events.ts';
+import { EtlJob } from './jobs/etl-job.ts';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
+
+export interface AnalyticsDeps {
+  config: Pick<AnalyticsConfig, 'PUBLIC_URL' | 'CURRENCY' | 'ETL_INTERVAL_SECONDS'>;
+  database: Database;
+  logger: Logger;
+  verifier: TokenVerifier;
+  /** Where the events come from: every type the shop publishes. */
+  bus: Bus;
+  /** Events per ETL step. Default 5,000. */
+  etlBatchSize?: number;
+  /** The rollups; default, those in the database. */
+  store?: AnalyticsStore;
+}
+
+export interface AnalyticsService {
+  app: HttpApp;
+  context: AnalyticsContext;
+  /** Subscribes to the events and starts the ETL (a run at once, then on schedule). Call once, after the app is up. */
+  start(): Promise<void>;
+}
+
+/** Builds the analytics service from its dependencies. No environment, no listening: tests call this. */
+export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsService> {
+  const { config, database, logger } = deps;
+  const log = new PgEventLog(database.db);
+  const store = deps.store ?? new PgAnalyticsStore(database.db);
+  const etl = new EtlJob(
+    { store, decode: decodeOrderEvent, batchSize: deps.etlBatchSize ?? DEFAULT_BATCH_SIZE },
+    config.ETL_INTERVAL_SECONDS,
+    logger,
+  );
+  const app = await createHttpApp({
+    name: 'analytics',
+    description: 'Analytics: every event the shop publishes, rolled up into sales, product and customer figures.',
+    logger,
+    publicUrl: config.PUBLIC_URL,
+    readiness: [{ name: 'database', check: database.ping }],
+  });
+  const context: AnalyticsContext = {
+    reports: { store, currency: config.CURRENCY },
+    refresh: () => etl.refresh(),
+    auth: createAuth(deps.verifier),
+    logger,
+  };
+  adminAnalyticsRoutes(app, context);
+
+  // Its handlers' failures are counted as this service's retries and dead letters.
+  const bus = new MeteredBus(deps.bus, app.metrics);
+  const handlers = new InFlightHandlers('analytics');
+  app.addHook('onClose', async () => {
+    await etl.stop();
+    await handlers.stop();
+  });
+  await app.ready();
+
+  let started: Promise<void> | undefined;
+  const start = () => {
+    started ??= (async () => {
+      await bus.subscribe(CONSUMER, CONSUMED_TYPES, handlers.track(eventLogConsumer({ log, logger })));
+      etl.start();
+    })();
+    return started;
+  };
+  return { app, context, start };
+}

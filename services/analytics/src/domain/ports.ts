@@ -1,0 +1,108 @@
+import type { EtlFacts } from './facts.ts';
+
+/** An event as it arrived on the bus, to be kept in the log. */
+export interface IncomingEvent {
+  /** The CloudEvent id: the log keeps one row per id. */
+  id: string;
+  type: string;
+  source: string;
+  /** When it happened, as the publisher says; null when it did not say. */
+  time: Date | null;
+  data: unknown;
+}
+
+/** The append-only log of every event the shop publishes. */
+export interface EventLog {
+  /** Keeps the event unless one with its id is kept already; true when it was new. */
+  append(event: IncomingEvent): Promise<boolean>;
+}
+
+/** An event read back from the log for the ETL, in arrival order. */
+export interface LoggedEvent {
+  sequence: number;
+  id: string;
+  type: string;
+  /** The publisher's time, or when the log received the event when the publisher gave none. */
+  time: Date;
+  data: unknown;
+}
+
+/** What one ETL step did. */
+export interface EtlStep {
+  /** Events taken in: every one read past the watermark, whether it made a fact or not. */
+  applied: number;
+  /** The sequence of the last event applied, after this step. */
+  watermark: number;
+}
+
+/** Inclusive range of UTC days, each YYYY-MM-DD. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export interface DailySales {
+  /** YYYY-MM-DD */
+  day: string;
+  /** Orders placed that day that stand (not cancelled), their units and revenue. */
+  orders: number;
+  units: number;
+  revenueCents: number;
+  /** Orders placed that day that were cancelled since. */
+  cancelledOrders: number;
+}
+
+export interface ProductSales {
+  productId: number;
+  /** The name on the product's latest order line. */
+  name: string;
+  units: number;
+  revenueCents: number;
+}
+
+export interface CustomerCounts {
+  /** Customers whose first order that stands is in the range. */
+  newCustomers: number;
+  /** Customers with an order that stands in the range and one before it. */
+  returningCustomers: number;
+}
+
+export interface BoughtTogether {
+  /** Orders that stand holding the product asked about. */
+  baseOrders: number;
+  /** Other products in those orders, with how many of them hold each: most first, then by product id. */
+  items: Array<{ productId: number; name: string; orders: number }>;
+}
+
+export interface EtlStatus {
+  /** Events in the log. */
+  events: number;
+  watermark: number;
+  /** When the ETL last ran; null before its first run. */
+  lastRunAt: Date | null;
+  /** Events in the log past the watermark: logged, not yet in the rollups. */
+  pendingEvents: number;
+}
+
+/**
+ * The OLAP store: the facts and rollups the reports read, kept up to date from the event
+ * log. Adapters: PostgreSQL (and PGlite) rollups; a DuckDB or ClickHouse one can take its
+ * place for a bigger shop, as long as a step stays all-or-nothing with its watermark.
+ */
+export interface AnalyticsStore {
+  /**
+   * One ETL step, all or nothing: reads up to `limit` events past the watermark in
+   * sequence order (none logged before them is still to commit), turns them into facts with
+   * `toFacts`, adds the facts not yet held, rebuilds the rollups of every day they touch
+   * and moves the watermark past them. Repeating a step, or a step that failed, never
+   * counts an event twice.
+   */
+  applyNext(limit: number, toFacts: (events: LoggedEvent[]) => EtlFacts): Promise<EtlStep>;
+  status(): Promise<EtlStatus>;
+  /** The days of `range` that have orders, in date order, and the currency of the range's latest order (null: none). */
+  dailySales(range: DayRange): Promise<{ currency: string | null; days: DailySales[] }>;
+  /** Best sellers of the range: by units, then revenue (both descending), then product id. */
+  topProducts(range: DayRange, limit: number): Promise<ProductSales[]>;
+  customers(range: DayRange): Promise<CustomerCounts>;
+  boughtWith(productId: number, limit: number): Promise<BoughtTogether>;
+}

@@ -1,0 +1,80 @@
+import { type Logger, PeriodicJob } from '@shop/platform';
+import { type EtlResult, type RunEtlDeps, runEtl } from '../domain/run-etl.ts';
+
+/**
+ * Runs the ETL every `intervalSeconds` and whenever an admin asks (refresh), never two runs
+ * at a time. A refresh asked for while a run goes on joins it and then the one run after
+ * it, shared by every refresh that asked meanwhile: the run in progress may have read the
+ * log before the caller's events arrived, the next one cannot have.
+ */
+export class EtlJob {
+  private readonly schedule: PeriodicJob;
+  private running: Promise<EtlResult> | undefined;
+  private following: Promise<EtlResult> | undefined;
+
+  constructor(
+    private readonly etl: RunEtlDeps,
+    intervalSeconds: number,
+    private readonly logger: Logger,
+  ) {
+    this.schedule = new PeriodicJob(() => this.scheduledRun(), intervalSeconds);
+  }
+
+  /** Runs once now (the rollups catch up with what arrived while the service was down), then on schedule. */
+  start(): void {
+    void this.schedule.runOnce();
+    this.schedule.start();
+  }
+
+  /** Brings the rollups up to date with everything logged before the call; what it took in, and the watermark. */
+  async refresh(): Promise<EtlResult> {
+    const current = this.running;
+    if (!current) return this.begin();
+    this.following ??= current
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.following = undefined;
+        return this.running ?? this.begin();
+      });
+    const [joined, next] = await Promise.all([current.catch(() => null), this.following]);
+    return { ...next, appliedEvents: (joined?.appliedEvents ?? 0) + next.appliedEvents };
+  }
+
+  /** Ends the schedule and waits for the runs under way. */
+  async stop(): Promise<void> {
+    await this.schedule.stop();
+    await Promise.allSettled([this.running, this.following]);
+  }
+
+  private begin(): Promise<EtlResult> {
+    const run = runEtl(this.etl)
+      .then((result) => {
+        for (const event of result.skipped) {
+          this.logger.warn(
+            { sequence: event.sequence, event_id: event.id, type: event.type, errors: event.errors },
+            'event the rollups cannot take; skipped',
+          );
+        }
+        return result;
+      })
+      .finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
+    this.running = run;
+    return run;
+  }
+
+  private async scheduledRun(): Promise<void> {
+    try {
+      const result = await this.refresh();
+      if (result.appliedEvents > 0) {
+        this.logger.info({ applied: result.appliedEvents, watermark: result.watermark }, 'rollups brought up to date');
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'analytics ETL failed; retrying next interval');
+    }
+  }
+}

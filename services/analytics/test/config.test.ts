@@ -1,0 +1,25 @@
+import { ConfigError } from '@shop/platform';
+import { describe, expect, it } from 'vitest';
+import { loadAnalyticsConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('when nothing is set, then the rollups take in events every 30 s, in euros, on port 8011', () => {
+    expect(loadAnalyticsConfig({})).toMatchObject({ PORT: 8011, ETL_INTERVAL_SECONDS: 30, CURRENCY: 'EUR' });
+  });
+
+  it('when ANALYTICS_<KEY> and <KEY> are both set, then the prefixed one wins', () => {
+    const config = loadAnalyticsConfig({
+      ETL_INTERVAL_SECONDS: '60',
+      ANALYTICS_ETL_INTERVAL_SECONDS: '5',
+      CURRENCY: 'USD',
+    });
+    expect(config.ETL_INTERVAL_SECONDS).toBe(5);
+    expect(config.CURRENCY).toBe('USD');
+  });
+
+  it('when ETL_INTERVAL_SECONDS is 0 or CURRENCY is not ISO 4217, then loading fails and names the variable', () => {
+    expect(() => loadAnalyticsConfig({ ETL_INTERVAL_SECONDS: '0' })).toThrow(ConfigError);
+    expect(() => loadAnalyticsConfig({ ETL_INTERVAL_SECONDS: '0' })).toThrow(/ETL_INTERVAL_SECONDS/);
+    expect(() => loadAnalyticsConfig({ CURRENCY: 'euro' })).toThrow(/CURRENCY/);
+  });
+});
