@@ -5,7 +5,7 @@
  * one-transaction ceiling measured in the same run.
  *
  * - The build first (buildServer(): the server packages whose `dist/` is stale), then a
- *   fresh database shop_bench_checkout, a RabbitMQ vhost of its own, the six services on
+ *   fresh database shop_bench_checkout, a RabbitMQ vhost of its own, the seven services on
  *   free ports; 200 products with ample stock and 64 customers through the gateway, then
  *   ANALYZE (README "Conventions": statistics after loading).
  * - The ceiling: bench/baselines/checkout.ts, bare Fastify + `pg` taking the same request
@@ -16,7 +16,7 @@
  *   next customer's token and the next products. The shop and the ceiling take turns in
  *   rounds of about 10 s (shop, ceiling, ceiling, shop, ...), so a machine getting busier
  *   or quieter weighs on both alike; p50/p99 over every response of a side's rounds.
- * - CPU per order: utime + stime (/proc/<pid>/stat) of the six service processes and of
+ * - CPU per order: utime + stime (/proc/<pid>/stat) of the seven service processes and of
  *   PostgreSQL's processes working for the side's database (its backends and the server's
  *   background processes; other databases' backends, such as tests running meanwhile, are
  *   left out; the whole server's figure is printed beside it), over the side's rounds,
@@ -158,8 +158,8 @@ export async function checkoutScenario(): Promise<Report> {
   const children: ChildProcess[] = [];
   let removeVhost = async () => {};
   try {
-    // 1. Fresh databases, a vhost, the six services from the build and the ceiling.
-    step('fresh databases and vhost, the six services (node --conditions=production apps/stack/dist/service.js)');
+    // 1. Fresh databases, a vhost, the seven services from the build and the ceiling.
+    step('fresh databases and vhost, the seven services (node --conditions=production apps/stack/dist/service.js)');
     await recreateDatabase(DATABASE_URL);
     await recreateDatabase(CEILING_URL);
     const vhost = await isolatedVhost(AMQP_URL);
@@ -310,7 +310,7 @@ export async function checkoutScenario(): Promise<Report> {
       'The ceiling: bench/baselines/checkout.ts, one transaction per order (a conditional stock UPDATE per line, the order, its lines,',
       'an outbox row) on the same PostgreSQL and the same 200 products; nothing publishes its outbox.',
       '',
-      'CPU per 2xx order (utime + stime from /proc): Node = the six service processes (the shop) or the ceiling server;',
+      'CPU per 2xx order (utime + stime from /proc): Node = the seven service processes (the shop) or the ceiling server;',
       "PostgreSQL = the backends of the side's database and the server's background processes; the shop's window runs until",
       'every e-mail of the round is sent (the asynchronous work included); in brackets: the whole PostgreSQL server.',
       ...LINES.flatMap((lines) => {

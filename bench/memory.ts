@@ -5,7 +5,7 @@
  * from the TypeScript sources) and from the build (`node --conditions=production
  * apps/stack/dist/service.js <name>`, one process).
  *
- * Each way: the six services in server mode, a process (tree) each, on a fresh database of
+ * Each way: the seven services in server mode, a process (tree) each, on a fresh database of
  * its own on BENCH_DATABASE_URL's server, a RabbitMQ vhost of its own, Redis (carts under a
  * prefix of their own), ports 18410-18416 and 18420-18426.
  * - Idle: once both are ready and a few requests have passed through each gateway, 60 s
@@ -107,10 +107,10 @@ interface Memory {
   main: number;
 }
 
-/** A sample of every service, and the six together. */
+/** A sample of every service, and the seven together. */
 type Sample = Record<Service | 'total', Memory>;
 
-/** One way's six services, running. */
+/** One way's seven services, running. */
 interface Topology {
   way: Way;
   databaseUrl: string;
@@ -147,7 +147,7 @@ export async function memoryScenario(): Promise<Report> {
   const topologies: Topology[] = [];
   try {
     for (const way of WAYS) {
-      step(`${way.key}: fresh database and vhost, the six services (${way.title})`);
+      step(`${way.key}: fresh database and vhost, the seven services (${way.title})`);
       topologies.push(await startTopology(way, logDir));
     }
     const [tsx, built] = topologies as [Topology, Topology];
@@ -212,16 +212,16 @@ export async function memoryScenario(): Promise<Report> {
     return {
       duration: rounds * ROUND_SECONDS,
       rows: [tsxRow, builtRow],
-      setting: `${CLIENTS} clients, ${PRODUCTS} products, ${CUSTOMERS} customers, the six services each way, in ${rounds} rounds of ${ROUND_SECONDS} s taking turns`,
+      setting: `${CLIENTS} clients, ${PRODUCTS} products, ${CUSTOMERS} customers, the seven services each way, in ${rounds} rounds of ${ROUND_SECONDS} s taking turns`,
       notes: [
         "req/s: 2xx orders per second through the gateway over the rounds; p50: the median of the rounds' p50s; p99: the highest of their p99s;",
-        'vs baseline: built ÷ npm run start:service; CPU: utime + stime of every process of the six services over the rounds, per 2xx order.',
+        'vs baseline: built ÷ npm run start:service; CPU: utime + stime of every process of the seven services over the rounds, per 2xx order.',
         '',
         `VmRSS in MiB. tsx: ${tsx.way.title} (tree: every process of it; node: the service's own process);`,
         `built: ${built.way.title}. Idle: median of ${IDLE_SAMPLES} samples ${IDLE_AFTER_MS.settled / 1000} s after a warm-up;`,
-        `peak: highest of the samples every ${SAMPLE_MS} ms during the way's load rounds; total: the six together.`,
+        `peak: highest of the samples every ${SAMPLE_MS} ms during the way's load rounds; total: the seven together.`,
         ...memoryTable(memory.tsx, memory.built),
-        `${IDLE_AFTER_MS.fresh / 1000} s after the warm-up, before V8's memory reducer ran, the six together held: ` +
+        `${IDLE_AFTER_MS.fresh / 1000} s after the warm-up, before V8's memory reducer ran, the seven together held: ` +
           `tsx tree ${mib(fresh(tsx).total.tree)}, tsx node ${mib(fresh(tsx).total.main)}, built ${mib(fresh(built).total.tree)}.`,
         '',
         ...topologies.map(

@@ -1,12 +1,12 @@
 /**
- * The shop in server mode as the benchmarks start it: the six services, the admin they
+ * The shop in server mode as the benchmarks start it: the seven services, the admin they
  * seed with, and the environment that points each at the others (as the server-mode
  * end-to-end topology sets it).
  */
 import { randomBytes } from 'node:crypto';
 import { mapLimit, post, range } from './lib.ts';
 
-export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'gateway'] as const;
+export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'analytics', 'gateway'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const ADMIN = { email: 'admin@example.com', password: 'bench-admin-password' };

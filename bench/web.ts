@@ -117,7 +117,7 @@ export async function webScenario(): Promise<Report> {
       GATEWAY_PORT: String(port),
       GATEWAY_METRICS_PORT: String(await freePort()),
     };
-    for (const name of ['ACCOUNT', 'PRODUCT', 'CART', 'ORDER', 'NOTIFICATION']) {
+    for (const name of ['ACCOUNT', 'PRODUCT', 'CART', 'ORDER', 'NOTIFICATION', 'ANALYTICS']) {
       env[`${name}_PORT`] = String(await freePort());
     }
     stack = await startProcess(

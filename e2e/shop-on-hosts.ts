@@ -18,7 +18,7 @@ import { SERVICES, type ServiceName } from './stack.ts';
 
 /** Every namespace and veth of this test is named so; a crashed run's are removed by it. */
 export const NETWORK_PREFIX = 'shop-hosts';
-/** The private network, 10.231.0.0/24: the machine is .1, the services .11 to .16. */
+/** The private network, 10.231.0.0/24: the machine is .1, the services .11 to .17. */
 const SUBNET = '10.231.0';
 /** Each service listens on its usual port: on a host of its own, nothing else takes it. */
 const PORTS: Record<ServiceName, number> = {
@@ -27,6 +27,7 @@ const PORTS: Record<ServiceName, number> = {
   cart: 8007,
   order: 8005,
   notification: 8009,
+  analytics: 8011,
   gateway: 8080,
 };
 
@@ -97,6 +98,7 @@ export async function startShopOnHosts(options: { upstreamTimeoutMs: number }): 
       CART_URL: url('cart'),
       ORDER_URL: url('order'),
       NOTIFICATION_URL: url('notification'),
+      ANALYTICS_URL: url('analytics'),
       DATABASE_URL: postgres.url(database.url),
       REDIS_URL: redis.url(servers.redisUrl ?? ''),
       // Login and sign-up limits of this run's own: other runs on this Redis count apart.

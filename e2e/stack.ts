@@ -3,7 +3,7 @@ import { freePort } from '@shop/platform/testing';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
-export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'gateway'] as const;
+export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'analytics', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RunningStack {

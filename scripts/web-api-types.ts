@@ -41,7 +41,16 @@ async function documentFromTheShop(): Promise<Record<string, unknown>> {
     AMQP_URL: '',
     REDIS_URL: '',
   };
-  for (const name of ['GATEWAY', 'ACCOUNT', 'PRODUCT', 'CART', 'ORDER', 'NOTIFICATION', 'GATEWAY_METRICS']) {
+  for (const name of [
+    'GATEWAY',
+    'ACCOUNT',
+    'PRODUCT',
+    'CART',
+    'ORDER',
+    'NOTIFICATION',
+    'ANALYTICS',
+    'GATEWAY_METRICS',
+  ]) {
     env[`${name}_PORT`] = String(await freePort());
   }
   const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;

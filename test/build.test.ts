@@ -42,7 +42,9 @@ describe('the production build', () => {
   );
 
   it('loads every service and the launcher in plain Node, no TypeScript reachable', async () => {
-    const entries = ['account', 'product', 'cart', 'order', 'notification', 'gateway'].map((s) => `@shop/${s}/main`);
+    const entries = ['account', 'product', 'cart', 'order', 'notification', 'analytics', 'gateway'].map(
+      (s) => `@shop/${s}/main`,
+    );
     const script = `for (const entry of ${JSON.stringify(entries)}) await import(entry);
       await import('./apps/stack/dist/web-build.js');
       console.log('loaded');`;

@@ -1,6 +1,7 @@
 import { describeConfig } from '@shop/platform';
 import type { TSchema } from 'typebox';
 import { AccountConfigSchema } from '../services/account/src/config.ts';
+import { AnalyticsConfigSchema } from '../services/analytics/src/config.ts';
 import { CartConfigSchema } from '../services/cart/src/config.ts';
 import { GatewayConfigSchema } from '../services/gateway/src/config.ts';
 import { NotificationConfigSchema } from '../services/notification/src/config.ts';
@@ -14,6 +15,7 @@ export const CONFIG_SCHEMAS: Record<string, TSchema> = {
   cart: CartConfigSchema,
   order: OrderConfigSchema,
   notification: NotificationConfigSchema,
+  analytics: AnalyticsConfigSchema,
   gateway: GatewayConfigSchema,
 };
 

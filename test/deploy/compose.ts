@@ -15,6 +15,7 @@ import type { TSchema } from 'typebox';
 import { liveUrl } from '../../apps/stack/src/healthcheck.ts';
 import { loadAccountConfig } from '../../services/account/src/config.ts';
 import { parseClientRegistrations } from '../../services/account/src/domain/client-credentials.ts';
+import { loadAnalyticsConfig } from '../../services/analytics/src/config.ts';
 import { loadCartConfig } from '../../services/cart/src/config.ts';
 import { loadGatewayConfig } from '../../services/gateway/src/config.ts';
 import { loadNotificationConfig } from '../../services/notification/src/config.ts';
@@ -29,6 +30,7 @@ const LOADERS: Record<string, (env: NodeJS.ProcessEnv) => Record<string, unknown
   cart: loadCartConfig,
   order: loadOrderConfig,
   notification: loadNotificationConfig,
+  analytics: loadAnalyticsConfig,
   gateway: loadGatewayConfig,
 };
 

@@ -127,7 +127,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests (deploy/kubernetes)', () => {
     });
 
     it('when rendered, then the shop’s pods run as user 1000, read-only, unprivileged, with limits and a writable /tmp', () => {
-      expect(pods(objects()).filter((pod) => pod.spec.containers.some((c) => serviceOf(c)))).toHaveLength(6);
+      expect(pods(objects()).filter((pod) => pod.spec.containers.some((c) => serviceOf(c)))).toHaveLength(7);
       expect(shopPodProblems(objects())).toEqual([]);
     });
 
@@ -153,7 +153,13 @@ describe.skipIf(!kubectl)('Kubernetes manifests (deploy/kubernetes)', () => {
       const publicUrl = new URL(ofKind<IConfigMap>(objects(), 'ConfigMap')[0]?.data?.PUBLIC_URL ?? '');
       expect(ingress.spec?.rules?.map((rule) => rule.host)).toEqual([publicUrl.hostname]);
       const job = named<IJob>(objects(), 'Job', 'shop-migrate');
-      expect(job.spec?.template.spec?.containers[0]?.args).toEqual(['account', 'product', 'order', 'notification']);
+      expect(job.spec?.template.spec?.containers[0]?.args).toEqual([
+        'account',
+        'product',
+        'order',
+        'notification',
+        'analytics',
+      ]);
     });
   });
 
@@ -226,7 +232,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests (deploy/kubernetes)', () => {
 
     it('when rendered, then every shop container runs the release image by its version tag', () => {
       const images = shopImages(prod());
-      expect(images).toHaveLength(7);
+      expect(images).toHaveLength(8);
       expect(new Set(images)).toEqual(new Set(['registry.example.com/shop:0.1.0']));
       expect(images[0]).toMatch(/:\d+\.\d+\.\d+$/);
     });
@@ -289,7 +295,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests (deploy/kubernetes)', () => {
     it('when rendered, then the namespace enforces the restricted Pod Security Standard, which every pod meets', () => {
       const namespace = named<INamespace>(prod(), 'Namespace', 'shop');
       expect(namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-      expect(pods(prod())).toHaveLength(7);
+      expect(pods(prod())).toHaveLength(8);
       expect(pods(prod()).flatMap(restrictedProblems)).toEqual([]);
     });
 
@@ -414,7 +420,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests (deploy/kubernetes)', () => {
         'Deployment/cart (cart): Prometheus would scrape port 8007, its metrics are on 9000',
         'Deployment/gateway (gateway): ORDER_URL=http://product:8001 does not reach the order pods',
         'Deployment/product (product): ORDER_URL=http://product:8001 does not reach the order pods',
-        'the migrations Job migrates account order product, the services with a database are account notification order product',
+        'the migrations Job migrates account order product, the services with a database are account analytics notification order product',
       ]);
     });
   });

@@ -432,6 +432,7 @@ describe.skipIf(!hasPrometheus)('Prometheus scraping a running shop', () => {
         async () => {
           expect(await labels('Outbox rows', 'service')).toEqual(['account', 'order', 'product']);
           expect(await labels('Handler retries', 'queue')).toEqual([
+            'analytics',
             'cart',
             'notification',
             'notification.email',

@@ -14,6 +14,7 @@ export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   cart: 8007,
   order: 8005,
   notification: 8009,
+  analytics: 8011,
   gateway: 8080,
 };
 

@@ -11,6 +11,9 @@
  *                     → cart: the caller's cart for from_cart orders (the caller's token)
  *   notification :8009  e-mails for account.* and order.* events       schema "notification"
  *                     ← bus: events from every service's outbox relay (cart empties on order.placed)
+ *   analytics :8011   every event into an append-only log, rolled up   schema "analytics"
+ *                     into sales and product figures for the admin
+ *                     ← bus: every event type (durable consumer "analytics")
  *
  * Every service verifies access tokens with the account service's JWKS.
  *
@@ -43,6 +46,7 @@ const { startProduct } = await import('@shop/product/main');
 const { startCart } = await import('@shop/cart/main');
 const { startOrder } = await import('@shop/order/main');
 const { startNotification } = await import('@shop/notification/main');
+const { startAnalytics } = await import('@shop/analytics/main');
 const { startGateway } = await import('@shop/gateway/main');
 
 const logger = createLogger({ name: 'stack', level: process.env.LOG_LEVEL ?? 'warn' });
@@ -56,6 +60,7 @@ const ports = {
   cart: Number(env.CART_PORT ?? 8007),
   order: Number(env.ORDER_PORT ?? 8005),
   notification: Number(env.NOTIFICATION_PORT ?? 8009),
+  analytics: Number(env.ANALYTICS_PORT ?? 8011),
 };
 const gatewayMetricsPort = Number(env.GATEWAY_METRICS_PORT ?? 9080);
 // Clients reach the shop through the gateway, so its URL is the token issuer.
@@ -65,6 +70,7 @@ env.PRODUCT_URL ??= `http://127.0.0.1:${ports.product}`;
 env.CART_URL ??= `http://127.0.0.1:${ports.cart}`;
 env.ORDER_URL ??= `http://127.0.0.1:${ports.order}`;
 env.NOTIFICATION_URL ??= `http://127.0.0.1:${ports.notification}`;
+env.ANALYTICS_URL ??= `http://127.0.0.1:${ports.analytics}`;
 // The gateway reaches the account service over loopback and names the client in
 // X-Forwarded-For: the account service trusts that one hop (a loopback peer) and nothing
 // else, so the login limits count per client, not per gateway.
@@ -123,6 +129,8 @@ try {
   closers.unshift(order.close);
   const notification = await startNotification(shared);
   closers.unshift(notification.close);
+  const analytics = await startAnalytics(shared);
+  closers.unshift(analytics.close);
   const gateway = await startGateway({ env, logger });
   closers.unshift(gateway.close);
 
@@ -143,7 +151,8 @@ try {
     adminLine(admin?.email ?? account.config.ADMIN_EMAIL, Boolean(admin), account.defaultAdminPassword),
     '',
     `  Services   account ${account.url}  product ${product.url}  cart ${cart.url}`,
-    `             order ${order.url}  notification ${notification.url}  (each with /docs and /metrics)`,
+    `             order ${order.url}  notification ${notification.url}`,
+    `             analytics ${analytics.url}  (each with /docs and /metrics)`,
     `  Metrics    the gateway's on ${gateway.metricsUrl} (never on the shop's public port)`,
     '',
     '  Stop with Ctrl+C.',

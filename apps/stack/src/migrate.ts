@@ -20,6 +20,7 @@ const migrationsFolders = {
   cart: async () => (await import('@shop/cart')).MIGRATIONS_FOLDER,
   order: async () => (await import('@shop/order')).MIGRATIONS_FOLDER,
   notification: async () => (await import('@shop/notification')).MIGRATIONS_FOLDER,
+  analytics: async () => (await import('@shop/analytics')).MIGRATIONS_FOLDER,
 } as const;
 
 type ServiceWithDatabase = keyof typeof migrationsFolders;

@@ -10,6 +10,7 @@ const starters = {
   cart: async () => (await import('@shop/cart/main')).startCart,
   order: async () => (await import('@shop/order/main')).startOrder,
   notification: async () => (await import('@shop/notification/main')).startNotification,
+  analytics: async () => (await import('@shop/analytics/main')).startAnalytics,
   gateway: async () => (await import('@shop/gateway/main')).startGateway,
 } as const;
 

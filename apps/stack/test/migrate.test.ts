@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-const SERVICES = ['account', 'product', 'cart', 'order', 'notification'] as const;
+const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'analytics'] as const;
 
 /** How many migrations the service's journal lists. */
 function journalLength(service: string): number {
@@ -94,7 +94,9 @@ describe.concurrent('migrate refusing to run', () => {
   it('when a name is not a service with a database, then it exits 1 naming it and the usage', async ({ expect }) => {
     const run = await migrate(['order', 'gateway'], { DATABASE_URL: 'postgres://127.0.0.1:1/none' });
     expect(run.code).toBe(1);
-    expect(run.output).toContain('Unknown service gateway. Usage: migrate [account|product|cart|order|notification');
+    expect(run.output).toContain(
+      'Unknown service gateway. Usage: migrate [account|product|cart|order|notification|analytics ...]',
+    );
   });
 
   it('when no database URL is set for a service, then it exits 1 naming the variables to set', async ({ expect }) => {

@@ -78,6 +78,7 @@ describe('npm start (embedded mode)', () => {
       PRODUCT_PORT: String(productPort),
       ORDER_PORT: String(orderPort),
       NOTIFICATION_PORT: String(notificationPort),
+      ANALYTICS_PORT: String(await freePort()),
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_TIME_COST: '1',
     };
@@ -131,6 +132,7 @@ describe('npm start (embedded mode)', () => {
       PRODUCT_PORT: String(await freePort()),
       ORDER_PORT: String(await freePort()),
       NOTIFICATION_PORT: String(await freePort()),
+      ANALYTICS_PORT: String(await freePort()),
     });
     expect(await third.exited).not.toBe(0);
     expect(third.output()).toContain('Another process is using the data directory');

@@ -30,6 +30,7 @@ export interface GatewayDeps {
     | 'CART_URL'
     | 'ORDER_URL'
     | 'NOTIFICATION_URL'
+    | 'ANALYTICS_URL'
     | 'UPSTREAM_TIMEOUT_MS'
     | 'RATE_LIMIT_REQUESTS'
     | 'RATE_LIMIT_WINDOW'
@@ -70,6 +71,7 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<GatewayService
       cart: config.CART_URL,
       order: config.ORDER_URL,
       notification: config.NOTIFICATION_URL,
+      analytics: config.ANALYTICS_URL,
     },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });

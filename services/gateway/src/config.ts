@@ -41,6 +41,7 @@ export const GatewayConfigSchema = Type.Object({
   CART_URL: upstreamUrl('cart', 8007),
   ORDER_URL: upstreamUrl('order', 8005),
   NOTIFICATION_URL: upstreamUrl('notification', 8009),
+  ANALYTICS_URL: upstreamUrl('analytics', 8011),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 30_000,
     minimum: 100,

@@ -4,7 +4,7 @@
  * never `/api/cartx`). Anything not listed, `/internal/*` above all, is answered 404 by
  * the gateway itself and never reaches a service.
  */
-export const SERVICES = ['account', 'product', 'cart', 'order', 'notification'] as const;
+export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'analytics'] as const;
 
 export type ServiceName = (typeof SERVICES)[number];
 
@@ -25,6 +25,7 @@ export const ROUTES: ReadonlyArray<Route> = [
   { prefix: '/api/orders', service: 'order' },
   { prefix: '/api/admin/orders', service: 'order' },
   { prefix: '/api/admin/emails', service: 'notification' },
+  { prefix: '/api/admin/analytics', service: 'analytics' },
 ];
 
 /** The route a request path (no query string) goes to, or undefined when the gateway does not route it. */

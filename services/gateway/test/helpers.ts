@@ -95,6 +95,7 @@ export const TEST_CONFIG: GatewayDeps['config'] = {
   CART_URL: 'http://127.0.0.1:9',
   ORDER_URL: 'http://127.0.0.1:9',
   NOTIFICATION_URL: 'http://127.0.0.1:9',
+  ANALYTICS_URL: 'http://127.0.0.1:9',
   UPSTREAM_TIMEOUT_MS: 2_000,
   RATE_LIMIT_REQUESTS: 0,
   RATE_LIMIT_WINDOW: 10,
@@ -110,6 +111,7 @@ export const URL_KEYS: Record<ServiceName, keyof GatewayDeps['config']> = {
   cart: 'CART_URL',
   order: 'ORDER_URL',
   notification: 'NOTIFICATION_URL',
+  analytics: 'ANALYTICS_URL',
 };
 
 export interface TestGateway extends GatewayService {

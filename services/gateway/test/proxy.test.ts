@@ -61,6 +61,9 @@ describe('routing', () => {
     ['PATCH', '/api/admin/orders/9', 'order'],
     ['GET', '/api/admin/emails?limit=10', 'notification'],
     ['POST', '/api/admin/emails/2/retry', 'notification'],
+    ['GET', '/api/admin/analytics/sales?from=2025-01-01&to=2025-01-31', 'analytics'],
+    ['GET', '/api/admin/analytics/top-products?limit=10', 'analytics'],
+    ['POST', '/api/admin/analytics/refresh', 'analytics'],
   ];
 
   it.each(cases)(
@@ -95,6 +98,7 @@ describe('routing', () => {
     '/api',
     '/api/admin',
     '/api/admin/users',
+    '/api/admin/analyticsx',
     '/API/cart',
     '/nothing/here',
   ])('when a path only looks like a route (%s), then the gateway answers 404 itself', async (path) => {

@@ -56,6 +56,8 @@ describe('route table', () => {
     ['/api/orders/4/cancel', 'order'],
     ['/api/admin/orders', 'order'],
     ['/api/admin/emails/5/retry', 'notification'],
+    ['/api/admin/analytics/sales', 'analytics'],
+    ['/api/admin/analytics/also-bought', 'analytics'],
   ])('when the path is %s, then it goes to %s', (path, service) => {
     expect(routeFor(path)?.service).toBe(service);
   });
@@ -66,6 +68,7 @@ describe('route table', () => {
     '/api/productsearch',
     '/api/admin',
     '/api/admin/ordersx',
+    '/api/admin/analytics-x',
     '/api',
     '/internal/reservations',
     '/internal',

@@ -47,6 +47,7 @@ beforeAll(async () => {
       ACCOUNT_URL: nowhere,
       CART_URL: nowhere,
       ORDER_URL: nowhere,
+      ANALYTICS_URL: nowhere,
     },
     { docsTtlMs: 300 },
   );
@@ -128,7 +129,7 @@ describe('merged OpenAPI document', () => {
   });
 
   it('when services are down, then they are left out and named in the description', () => {
-    for (const service of ['account', 'cart', 'order']) {
+    for (const service of ['account', 'cart', 'order', 'analytics']) {
       expect(merged.info.description).toContain(`- ${service}: not included`);
     }
     expect(merged.info.description).not.toContain('- product');
@@ -239,7 +240,7 @@ describe('readiness and the docs cache as services come and go', () => {
   it('when some services are down, then /health/ready is 503 naming exactly those', async () => {
     const response = await gateway.send({ path: '/health/ready' });
     const body = expectProblem(response, 503);
-    expect(body.detail).toBe('Not ready: account, cart, order unavailable.');
+    expect(body.detail).toBe('Not ready: account, cart, order, analytics unavailable.');
   });
 
   it('when a service goes away, then the docs keep it until the cache expires, then name it as missing', async () => {

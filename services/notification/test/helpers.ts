@@ -16,7 +16,7 @@ export const MAIL_FROM = 'Shop <shop@localhost>';
 export const SCOPES = {
   customer: 'product:read cart:write order:read order:create',
   admin:
-    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
+    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write analytics:read',
   support: 'user:read',
 };
 

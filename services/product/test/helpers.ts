@@ -13,7 +13,7 @@ export const ISSUER = 'http://shop.test';
 export const SCOPES = {
   customer: 'product:read cart:write order:read order:create',
   admin:
-    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
+    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write analytics:read',
   orderService: 'inventory:reserve',
   productService: 'order:reconcile',
 };

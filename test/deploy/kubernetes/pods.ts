@@ -44,7 +44,7 @@ export function pods(objects: readonly K8sObject[]): Pod[] {
     });
 }
 
-export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'gateway'] as const;
+export const SERVICES = ['account', 'product', 'cart', 'order', 'notification', 'analytics', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The script a container runs from the built shop (`apps/stack/dist/<script>.js`), if it does. */

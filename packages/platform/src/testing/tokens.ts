@@ -6,7 +6,7 @@ import type { RevocationList } from '../http/revocations.ts';
 export const TEST_SCOPES = {
   customer: 'product:read cart:write order:read order:create',
   admin:
-    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write',
+    'product:read cart:write order:read order:create product:write inventory:write order:read-all order:write user:read user:write analytics:read',
   orderService: 'inventory:reserve',
 };
 

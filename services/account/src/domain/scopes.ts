@@ -11,6 +11,7 @@ const ADMIN_SCOPES = [
   'order:write',
   'user:read',
   'user:write',
+  'analytics:read',
 ] as const;
 
 /** Role → scopes (README "Conventions"). `inventory:reserve` belongs to no role: only the order service's client has it. */

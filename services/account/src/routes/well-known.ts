@@ -27,6 +27,7 @@ export function wellKnownRoutes(app: HttpApp, ctx: AccountContext): void {
       'order:write',
       'user:read',
       'user:write',
+      'analytics:read',
     ],
     token_endpoint_auth_signing_alg_values_supported: [],
     service_documentation: `${base}/docs`,

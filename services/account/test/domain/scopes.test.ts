@@ -6,7 +6,7 @@ describe('role scopes', () => {
     expect([...ROLE_SCOPES.customer].sort()).toEqual(['cart:write', 'order:create', 'order:read', 'product:read']);
   });
 
-  it("when an admin gets a token, then it carries the customer's scopes plus the six admin scopes and nothing else", () => {
+  it("when an admin gets a token, then it carries the customer's scopes plus the seven admin scopes and nothing else", () => {
     expect([...ROLE_SCOPES.admin].sort()).toEqual(
       [
         'product:read',
@@ -19,6 +19,7 @@ describe('role scopes', () => {
         'order:write',
         'user:read',
         'user:write',
+        'analytics:read',
       ].sort(),
     );
   });

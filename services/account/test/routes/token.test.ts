@@ -100,7 +100,9 @@ describe.each(databaseTargets())('token endpoint on $name', (target) => {
 
       const { payload } = await verifyWithJwks(account.app, tokens.access_token, account.config.PUBLIC_URL);
 
-      expect(tokens.scope.split(' ')).toEqual(expect.arrayContaining(['user:read', 'user:write', 'product:write']));
+      expect(tokens.scope.split(' ')).toEqual(
+        expect.arrayContaining(['user:read', 'user:write', 'product:write', 'analytics:read']),
+      );
       expect(payload.role).toBe('admin');
     });
 

@@ -36,7 +36,9 @@ describe.each(databaseTargets())('discovery on $name', (target) => {
       expect(metadata.token_endpoint_auth_methods_supported).toEqual(
         expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
       );
-      expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['user:read', 'inventory:reserve']));
+      expect(metadata.scopes_supported).toEqual(
+        expect.arrayContaining(['user:read', 'inventory:reserve', 'analytics:read']),
+      );
     });
 
     it('when the endpoints in the metadata are called, then they exist on this service', async () => {
