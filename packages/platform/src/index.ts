@@ -27,6 +27,7 @@ export * from './messaging/outbox-metrics.ts';
 export * from './messaging/outbox-relay.ts';
 export * from './messaging/pg-message-store.ts';
 export * from './messaging/rabbitmq-bus.ts';
+export * from './messaging/rabbitmq-event-stream.ts';
 export * from './ports.ts';
 export * from './rate-limit.ts';
 export * from './redis.ts';
