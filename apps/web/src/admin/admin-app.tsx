@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { NotFound } from '../ui/not-found';
+import { DashboardPage } from './analytics/dashboard-page';
 import { CategoriesPage } from './categories/categories-page';
 import { EmailDetail } from './emails/email-detail';
 import { EmailsPage } from './emails/emails-page';
@@ -26,6 +27,7 @@ export default function AdminApp() {
           <Route path="users" element={<UsersPage />} />
           <Route path="emails" element={<EmailsPage />} />
           <Route path="emails/:id" element={<EmailDetail />} />
+          <Route path="analytics" element={<DashboardPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

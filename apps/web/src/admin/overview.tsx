@@ -35,7 +35,9 @@ export function Overview() {
   );
   return (
     <Page title="Admin">
-      <p className="muted">Run the shop: its catalog, its orders, who may sign in, and the mail it sends.</p>
+      <p className="muted">
+        Run the shop: its catalog, its orders, who may sign in, the mail it sends, and how it sells.
+      </p>
       <ul className="admin-overview">
         <Section to="/admin/products" title="Products" figure={products} figureLabel="in the catalog">
           Add, edit, price and stock the catalog; upload images.
@@ -58,6 +60,9 @@ export function Overview() {
           highlightTone="danger"
         >
           What the shop sent, what failed, and retry.
+        </Section>
+        <Section to="/admin/analytics" title="Analytics">
+          Sales, best sellers and customers over time, against the period before.
         </Section>
       </ul>
     </Page>

@@ -6,6 +6,7 @@ const SECTIONS = [
   { to: '/admin/orders', label: 'Orders' },
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/emails', label: 'E-mails' },
+  { to: '/admin/analytics', label: 'Analytics' },
 ];
 
 /** The admin's sections, above every admin page but the overview (which links them itself). */
