@@ -10,21 +10,25 @@ import {
   MeteredBus,
   type TokenVerifier,
 } from '@shop/platform';
+import { ProductCatalog } from './clients/product-catalog.ts';
 import type { AnalyticsConfig } from './config.ts';
 import type { AnalyticsContext } from './context.ts';
 import { PgAnalyticsStore } from './db/pg-analytics-store.ts';
 import { PgEventLog } from './db/pg-event-log.ts';
+import { PgForecastStore } from './db/pg-forecast-store.ts';
 import type { AnalyticsStore } from './domain/ports.ts';
 import { DEFAULT_BATCH_SIZE } from './domain/run-etl.ts';
 import { CONSUMED_TYPES, CONSUMER, eventLogConsumer } from './events/event-log-consumer.ts';
 import { decodeOrderEvent } from './events/order-events.ts';
+import { mstlEtsModel } from './forecast/mstl-model.ts';
 import { EtlJob } from './jobs/etl-job.ts';
+import { ForecastJob } from './jobs/forecast-job.ts';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./db/migrations', import.meta.url));
 
 export interface AnalyticsDeps {
-  config: Pick<AnalyticsConfig, 'PUBLIC_URL' | 'CURRENCY' | 'ETL_INTERVAL_SECONDS'>;
+  config: Pick<AnalyticsConfig, 'PUBLIC_URL' | 'CURRENCY' | 'ETL_INTERVAL_SECONDS' | 'PRODUCT_URL'>;
   database: Database;
   logger: Logger;
   verifier: TokenVerifier;
@@ -34,12 +38,19 @@ export interface AnalyticsDeps {
   etlBatchSize?: number;
   /** The rollups; default, those in the database. */
   store?: AnalyticsStore;
+  /** The clock the forecasts go by (which day is today, UTC); default, the system's. */
+  now?: () => Date;
 }
 
 export interface AnalyticsService {
   app: HttpApp;
   context: AnalyticsContext;
-  /** Subscribes to the events and starts the ETL (a run at once, then on schedule). Call once, after the app is up. */
+  /** The daily demand forecasts: run() makes today's now unless they are made. */
+  forecasts: ForecastJob;
+  /**
+   * Subscribes to the events and starts the ETL (a run at once, then on schedule) and the
+   * forecasts (once the ETL's first run is over, then hourly). Call once, after the app is up.
+   */
   start(): Promise<void>;
 }
 
@@ -48,11 +59,15 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   const { config, database, logger } = deps;
   const log = new PgEventLog(database.db);
   const store = deps.store ?? new PgAnalyticsStore(database.db);
+  const forecastStore = new PgForecastStore(database.db);
+  const now = deps.now ?? (() => new Date());
+  const catalog = new ProductCatalog(config.PRODUCT_URL);
   const etl = new EtlJob(
     { store, decode: decodeOrderEvent, batchSize: deps.etlBatchSize ?? DEFAULT_BATCH_SIZE },
     config.ETL_INTERVAL_SECONDS,
     logger,
   );
+  const forecasts = new ForecastJob({ store: forecastStore, model: mstlEtsModel, now, logger });
   const app = await createHttpApp({
     name: 'analytics',
     description: 'Analytics: every event the shop publishes, rolled up into sales, product and customer figures.',
@@ -62,6 +77,7 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   });
   const context: AnalyticsContext = {
     reports: { store, currency: config.CURRENCY },
+    forecasts: { forecasts: forecastStore, stock: catalog, now },
     refresh: () => etl.refresh(),
     auth: createAuth(deps.verifier),
     logger,
@@ -72,8 +88,10 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   const bus = new MeteredBus(deps.bus, app.metrics);
   const handlers = new InFlightHandlers('analytics');
   app.addHook('onClose', async () => {
+    await forecasts.stop();
     await etl.stop();
     await handlers.stop();
+    await catalog.close();
   });
   await app.ready();
 
@@ -81,9 +99,9 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   const start = () => {
     started ??= (async () => {
       await bus.subscribe(CONSUMER, CONSUMED_TYPES, handlers.track(eventLogConsumer({ log, logger })));
-      etl.start();
+      forecasts.start(etl.start());
     })();
     return started;
   };
-  return { app, context, start };
+  return { app, context, forecasts, start };
 }

@@ -15,6 +15,16 @@ export const AnalyticsConfigSchema = Type.Object({
     description:
       'How often the rollups take in new events, in seconds (POST /api/admin/analytics/refresh does it at once).',
   }),
+  PRODUCT_URL: Type.String({
+    default: 'http://127.0.0.1:8001',
+    description:
+      'Where the analytics service reaches the product service for today’s stock (stock-outs) and the catalog (demo history).',
+  }),
+  DEMO_HISTORY: Type.Boolean({
+    default: true,
+    description:
+      'Load ~4 months of generated order history on first start in embedded mode when the event log holds no order event, so the dashboard and forecasts have data; marked as demo by source analytics/demo-history.',
+  }),
 });
 
 export type AnalyticsConfig = Static<typeof AnalyticsConfigSchema>;

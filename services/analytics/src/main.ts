@@ -1,6 +1,8 @@
 import {
   accountTokenGuard,
   createLogger,
+  type Db,
+  type Logger,
   listen,
   openServiceDatabase,
   runWhenMain,
@@ -8,17 +10,26 @@ import {
   serviceBus,
 } from '@shop/platform';
 import { type AnalyticsService, buildAnalyticsApp, MIGRATIONS_FOLDER } from './app.ts';
+import { ProductCatalog } from './clients/product-catalog.ts';
 import { type AnalyticsConfig, loadAnalyticsConfig } from './config.ts';
+import { PgEventLog } from './db/pg-event-log.ts';
+import { loadDemoHistory } from './seed/load-demo-history.ts';
 
 export interface RunningAnalytics extends AnalyticsService {
   config: AnalyticsConfig;
   url: string;
+  /**
+   * The demo order history's load, in the background after start (embedded mode with
+   * DEMO_HISTORY): the events it logged, 0 when it had nothing to do, failed or was not run.
+   */
+  demoHistory: Promise<number>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the analytics service: its database, the HTTP API, the event log's consumer and
- * the ETL. The bus is the stack's, or its own RabbitMQ connection (AMQP_URL) when it runs alone.
+ * Starts the analytics service: its database, the HTTP API, the event log's consumer, the
+ * ETL and the forecasts, and on a first embedded start the demo order history. The bus is
+ * the stack's, or its own RabbitMQ connection (AMQP_URL) when it runs alone.
  */
 export async function startAnalytics(options: ServiceStartOptions = {}): Promise<RunningAnalytics> {
   const config = loadAnalyticsConfig(options.env);
@@ -58,11 +69,20 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
       await service.app.close();
       throw error;
     });
+    // Not awaited: the service is up while the history loads; close() stops it and waits.
+    const demo = new AbortController();
+    const demoHistory =
+      config.DEMO_HISTORY && config.DATABASE_URL === ''
+        ? loadDemoHistoryInBackground(service, storage.database.db, config, logger, demo.signal)
+        : Promise.resolve(0);
     return {
       ...service,
       config,
       url,
+      demoHistory,
       close: async () => {
+        demo.abort();
+        await demoHistory;
         await service.app.close();
         await tokens.revocations.stop();
         await closeBus();
@@ -73,6 +93,35 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
     await closeBus();
     await storage.close();
     throw error;
+  }
+}
+
+/** The demo history (seed/load-demo-history.ts), then the forecasts from it; a failure is a warning, never a stop. */
+async function loadDemoHistoryInBackground(
+  service: AnalyticsService,
+  db: Db,
+  config: AnalyticsConfig,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<number> {
+  const catalog = new ProductCatalog(config.PRODUCT_URL);
+  try {
+    const logged = await loadDemoHistory({
+      log: new PgEventLog(db),
+      catalog,
+      currency: config.CURRENCY,
+      today: new Date(),
+      refresh: () => service.context.refresh(),
+      logger,
+      signal,
+    });
+    if (logged > 0 && !signal.aborted) service.forecasts.trigger();
+    return logged;
+  } catch (error) {
+    logger.warn({ err: error }, 'demo order history not loaded');
+    return 0;
+  } finally {
+    await catalog.close();
   }
 }
 

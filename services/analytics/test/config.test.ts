@@ -7,6 +7,12 @@ describe('configuration', () => {
     expect(loadAnalyticsConfig({})).toMatchObject({ PORT: 8011, ETL_INTERVAL_SECONDS: 30, CURRENCY: 'EUR' });
   });
 
+  it('when nothing is set, then the product service is on 8001 of this host and the demo history is on', () => {
+    expect(loadAnalyticsConfig({})).toMatchObject({ PRODUCT_URL: 'http://127.0.0.1:8001', DEMO_HISTORY: true });
+    expect(loadAnalyticsConfig({ ANALYTICS_DEMO_HISTORY: 'false' }).DEMO_HISTORY).toBe(false);
+    expect(() => loadAnalyticsConfig({ DEMO_HISTORY: 'sometimes' })).toThrow(/DEMO_HISTORY/);
+  });
+
   it('when ANALYTICS_<KEY> and <KEY> are both set, then the prefixed one wins', () => {
     const config = loadAnalyticsConfig({
       ETL_INTERVAL_SECONDS: '60',

@@ -17,6 +17,16 @@ import type { AnalyticsStore } from '../src/domain/ports.ts';
 
 export const ISSUER = 'http://shop.test';
 export const CURRENCY = 'EUR';
+/** Where no product service listens (the discard port): for suites that never ask it. */
+export const NO_PRODUCT_SERVICE = 'http://127.0.0.1:9';
+
+/** The service's settings in tests: the ETL every hour, so that only refreshes run. */
+export const TEST_CONFIG = {
+  PUBLIC_URL: ISSUER,
+  CURRENCY,
+  ETL_INTERVAL_SECONDS: 3600,
+  PRODUCT_URL: NO_PRODUCT_SERVICE,
+};
 
 export const SCOPES = {
   customer: 'product:read cart:write order:read order:create',
@@ -95,6 +105,10 @@ export interface TestAnalyticsOptions {
   etlBatchSize?: number;
   /** Rollups other than the database's own (a wrapper that fails, for instance). */
   store?: (database: Database) => AnalyticsStore;
+  /** The product service (a fake over HTTP); default, none. */
+  productUrl?: string;
+  /** The clock the forecasts go by; default, the system's. */
+  now?: () => Date;
 }
 
 /** The analytics service on a fresh, migrated database of `target`, with an in-process bus. */
@@ -107,13 +121,14 @@ export async function buildTestAnalytics(
   const logger = createLogger({ name: 'analytics-test', level: 'silent' });
   const bus = new TestBus({ logger });
   const service = await buildAnalyticsApp({
-    config: { PUBLIC_URL: ISSUER, CURRENCY, ETL_INTERVAL_SECONDS: 3600 },
+    config: { ...TEST_CONFIG, PRODUCT_URL: options.productUrl ?? NO_PRODUCT_SERVICE },
     database,
     logger,
     verifier: tokens.verifier,
     bus,
     etlBatchSize: options.etlBatchSize,
     store: options.store?.(database),
+    now: options.now,
   });
   if (options.start !== false) await service.start();
   return {
@@ -125,9 +140,11 @@ export async function buildTestAnalytics(
       // Deliveries and the first ETL run of start() may still be going: let them finish first.
       await bus.idle();
       await service.context.refresh();
+      // And a forecast run under way (the one after start's ETL run): it must not write after the truncate.
+      await service.forecasts.run();
       await database.db.execute(sql`truncate analytics.event, analytics.etl_state, analytics.order_fact,
         analytics.order_line_fact, analytics.order_cancellation, analytics.daily_sales,
-        analytics.daily_product_sales restart identity`);
+        analytics.daily_product_sales, analytics.demand_forecast restart identity`);
     },
     close: async () => {
       await bus.close();

@@ -1,11 +1,12 @@
 import { InProcessBus } from '@shop/platform';
-import { freshPglite } from '@shop/platform/testing';
+import { freshPglite, freshPostgresDatabase, testServers } from '@shop/platform/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { salesReport } from '../src/domain/reports.ts';
 import { startAnalytics } from '../src/main.ts';
+import { FakeProductService } from './fakes/product-service.ts';
 import { orderPlaced, WAIT } from './helpers.ts';
 
-const env = { PORT: '0', LOG_LEVEL: 'silent' };
+const env = { PORT: '0', LOG_LEVEL: 'silent', DEMO_HISTORY: 'false' };
 
 describe('startAnalytics', () => {
   it('when no bus is passed, then it refuses to start and says why', async () => {
@@ -59,5 +60,154 @@ describe('startAnalytics', () => {
       await bus.close();
       await pglite.close();
     }
+  });
+  describe('the demo history', () => {
+    const DAY_MS = 86_400_000;
+    const products = Array.from({ length: 12 }, (_, index) => ({
+      id: index + 1,
+      name: `Demo product ${index + 1}`,
+      price_cents: 990 + 500 * index,
+      stock: 40,
+    }));
+    const eventsIn = async (pglite: { query<T>(sql: string): Promise<{ rows: T[] }> }) =>
+      Number((await pglite.query<{ n: number }>('select count(*)::int as n from analytics.event')).rows[0]?.n);
+
+    it('when started embedded with DEMO_HISTORY on, then it is up before the history loads; after, most of the last 120 days have orders, forecasts follow, and a second start adds nothing', async () => {
+      const pglite = await freshPglite();
+      const bus = new InProcessBus();
+      const catalog = await FakeProductService.start(products);
+      const demoEnv = { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url };
+      catalog.holdListing();
+      let running = await startAnalytics({ env: demoEnv, pglite, bus });
+      try {
+        // Started and ready while the catalog has not answered: the history loads in the background.
+        await vi.waitFor(() => expect(catalog.waiting).toBe(1), WAIT);
+        expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+        catalog.release();
+        const logged = await running.demoHistory;
+        expect(logged).toBeGreaterThan(1_000);
+        expect(await running.context.reports.store.status()).toMatchObject({ events: logged, pendingEvents: 0 });
+
+        const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+        const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+        const sales = await salesReport(
+          { from: day(today - 120 * DAY_MS), to: day(today - DAY_MS), interval: 'day' },
+          running.context.reports,
+        );
+        expect(sales.items).toHaveLength(120);
+        expect(sales.currency).toBe('EUR');
+        expect(sales.items.filter((item) => item.orders > 0).length).toBeGreaterThanOrEqual(108);
+
+        // The forecasts are made from it in the background too.
+        await vi.waitFor(async () => expect(await running.context.forecasts.forecasts.madeOn()).toBe(day(today)), {
+          timeout: 30_000,
+          interval: 100,
+        });
+        expect((await running.context.forecasts.forecasts.all()).length).toBeGreaterThan(0);
+
+        await running.close();
+        running = await startAnalytics({ env: demoEnv, pglite, bus });
+        expect(await running.demoHistory).toBe(0);
+        expect(await eventsIn(pglite)).toBe(logged);
+      } finally {
+        await running.close();
+        await bus.close();
+        await pglite.close();
+        await catalog.close();
+      }
+    });
+
+    it('when closed while the history waits for the catalog, then close waits for it, and nothing is logged', async () => {
+      const pglite = await freshPglite();
+      const bus = new InProcessBus();
+      const catalog = await FakeProductService.start(products);
+      catalog.holdListing();
+      const running = await startAnalytics({
+        env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url },
+        pglite,
+        bus,
+      });
+      try {
+        await vi.waitFor(() => expect(catalog.waiting).toBe(1), WAIT);
+        let closed = false;
+        const closing = running.close().then(() => {
+          closed = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(closed).toBe(false);
+        catalog.release();
+        await closing;
+        expect(await running.demoHistory).toBe(0);
+        expect(await eventsIn(pglite)).toBe(0);
+      } finally {
+        await bus.close();
+        await pglite.close();
+        await catalog.close();
+      }
+    });
+
+    it('when the product service cannot be reached, then the service runs on without the history', async () => {
+      const pglite = await freshPglite();
+      const bus = new InProcessBus();
+      const catalog = await FakeProductService.start(products);
+      await catalog.stop();
+      const running = await startAnalytics({
+        env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url },
+        pglite,
+        bus,
+      });
+      try {
+        expect(await running.demoHistory).toBe(0);
+        expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+      } finally {
+        await running.close();
+        await bus.close();
+        await pglite.close();
+      }
+    });
+
+    it('when DEMO_HISTORY is false, then the catalog is never asked', async () => {
+      const catalog = await FakeProductService.start(products);
+      const pglite = await freshPglite();
+      const bus = new InProcessBus();
+      try {
+        const running = await startAnalytics({
+          env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url, DEMO_HISTORY: 'false' },
+          pglite,
+          bus,
+        });
+        expect(await running.demoHistory).toBe(0);
+        await running.close();
+        expect(catalog.requests).toEqual([]);
+      } finally {
+        await bus.close();
+        await pglite.close();
+        await catalog.close();
+      }
+    });
+
+    it.skipIf(!testServers().postgresUrl)(
+      'when DATABASE_URL is set (server mode), then no history is loaded',
+      async () => {
+        const catalog = await FakeProductService.start(products);
+        const { url, drop } = await freshPostgresDatabase();
+        const bus = new InProcessBus();
+        try {
+          const running = await startAnalytics({
+            env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url, DATABASE_URL: url },
+            bus,
+          });
+          expect(running.config.DEMO_HISTORY).toBe(true);
+          expect(await running.demoHistory).toBe(0);
+          expect((await running.context.reports.store.status()).events).toBe(0);
+          await running.close();
+          expect(catalog.requests).toEqual([]);
+        } finally {
+          await bus.close();
+          await drop();
+          await catalog.close();
+        }
+      },
+    );
   });
 });

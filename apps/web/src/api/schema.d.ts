@@ -638,6 +638,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/analytics/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product’s demand forecast: units per day for the next 14 days, with an 80 % interval
+         * @description Made once a day (UTC) for every product sold in the last 365 days, from its daily sales up to the day before. 404 when no sale of the product is recorded, or its forecast is still to be made.
+         */
+        get: {
+            parameters: {
+                query: {
+                    product_id: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The method’s weighted absolute percentage error (sum of |actual − forecast| / sum of actual) on the last 14 days of the history, fitted without them; null when the history is too short to hold them back or they sold nothing. */
+                            backtest_wape: number | null;
+                            /** @description Days the forecast covers, from made_on. */
+                            horizon_days: number;
+                            /**
+                             * Format: date
+                             * @description The UTC day the forecast was made from the sales before it.
+                             */
+                            made_on: string;
+                            /** @description mstl_ets: MSTL with a weekly season and an AutoETS trend, for a product with two weeks of sales or more; seasonal_average: each weekday’s average over the last four weeks, for a shorter history. */
+                            method: "mstl_ets" | "seasonal_average";
+                            /** @description One per day from made_on on, in date order. */
+                            points: {
+                                /** Format: date */
+                                date: string;
+                                /** @description Lower end of the 80 % interval. */
+                                lower: number;
+                                /** @description Units expected to sell that day, to the hundredth. */
+                                units: number;
+                                /** @description Upper end of the 80 % interval. */
+                                upper: number;
+                            }[];
+                            product_id: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/analytics/refresh": {
         parameters: {
             query?: never;
@@ -834,6 +935,102 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/stock-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products whose forecast demand over the next days is more than their stock now
+         * @description Stock is read now from the product service; 503 when it cannot be reached. days: 1 to 14.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The days ahead to look at, today first. */
+                    days: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: number;
+                            /** @description The products whose forecast demand over the days is more than their stock, most urgent first: fewest days of stock, then the biggest shortfall, then product id. Archived products are left out. */
+                            items: {
+                                /** @description The first day (0: today) by whose end the forecast demand, added up, is more than the stock. */
+                                days_of_stock: number;
+                                /** @description Forecast units over the days, added up. */
+                                forecast_units: number;
+                                /** @description The days’ lower interval ends, added up. */
+                                lower_units: number;
+                                /** @description The product’s name in the catalog now. */
+                                name: string;
+                                product_id: number;
+                                /** @description The catalog’s stock now. */
+                                stock: number;
+                                /** @description The days’ upper interval ends, added up. */
+                                upper_units: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

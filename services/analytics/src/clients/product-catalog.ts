@@ -1,4 +1,5 @@
-import { ServiceClient } from '@shop/platform';
+import { DomainError, ServiceClient } from '@shop/platform';
+import type { StockLookup } from '../domain/ports.ts';
 
 /** A product as the catalog lists it now. */
 export interface CatalogProduct {
@@ -15,9 +16,10 @@ const PAGE = 100;
 /**
  * What analytics reads from the product service's public catalog: the current stock of the
  * products it forecasts (stock moves with every reservation, which no event carries), and
- * the whole catalog for the demo history.
+ * the whole catalog for the demo history. A product service that cannot be reached, fails
+ * or answers what it should not is a DomainError 'unavailable' (503 with Retry-After).
  */
-export class ProductCatalog {
+export class ProductCatalog implements StockLookup {
   private readonly client: ServiceClient;
 
   constructor(productUrl: string) {
@@ -29,11 +31,15 @@ export class ProductCatalog {
     const found = new Map<number, CatalogProduct>();
     const queue = [...ids];
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const response = await this.client.call<CatalogProduct>('GET', `/api/products/${id}`);
-        if (response.status === 200) found.set(id, pick(response.body));
-        else if (response.status !== 404)
-          throw new Error(`product ${id}: the product service answered ${response.status}`);
+      try {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const response = await this.client.call<CatalogProduct>('GET', `/api/products/${id}`);
+          if (response.status === 200) found.set(id, pick(response.body));
+          else if (response.status !== 404) throw unexpected(`product ${id}`, response.status);
+        }
+      } catch (error) {
+        queue.length = 0; // the answer is a failure now: the other workers stop asking
+        throw error;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
@@ -51,7 +57,7 @@ export class ProductCatalog {
         'GET',
         `/api/products?${query}`,
       );
-      if (response.status !== 200) throw new Error(`the product service answered ${response.status} to a catalog page`);
+      if (response.status !== 200) throw unexpected('a catalog page', response.status);
       products.push(...response.body.items.map(pick));
       cursor = response.body.next_cursor;
     } while (cursor);
@@ -65,4 +71,11 @@ export class ProductCatalog {
 
 function pick(product: CatalogProduct): CatalogProduct {
   return { id: product.id, name: product.name, price_cents: product.price_cents, stock: product.stock };
+}
+
+/** 5xx and unreachable are the client's 'unavailable' already; any other answer but 200 (and 404 for one product) too. */
+function unexpected(what: string, status: number): DomainError {
+  return new DomainError('unavailable', `The product service answered ${status} to ${what}.`, {
+    retryAfterSeconds: 5,
+  });
 }

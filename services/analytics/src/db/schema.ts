@@ -1,4 +1,15 @@
-import { bigint, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** Everything the analytics service stores lives in the `analytics` schema. */
 export const analytics = pgSchema('analytics');
@@ -89,3 +100,19 @@ export const dailyProductSales = analytics.table(
   },
   (table) => [primaryKey({ columns: [table.day, table.productId] })],
 );
+
+/**
+ * Each product's demand forecast, made once a day from `daily_product_sales` for every
+ * product sold in the last 365 days: all rows are replaced together, in one transaction.
+ */
+export const demandForecast = analytics.table('demand_forecast', {
+  productId: integer('product_id').primaryKey(),
+  /** The UTC day the forecast was made: its first point is that day. */
+  madeOn: date('made_on').notNull(),
+  /** mstl_ets or seasonal_average. */
+  method: text('method').notNull(),
+  /** The method's error on the last days of the history, fitted without them; null when it could not be measured. */
+  backtestWape: doublePrecision('backtest_wape'),
+  /** [{date, units, lower, upper}], one per day from made_on on. */
+  points: jsonb('points').notNull(),
+});

@@ -15,6 +15,10 @@ export interface IncomingEvent {
 export interface EventLog {
   /** Keeps the event unless one with its id is kept already; true when it was new. */
   append(event: IncomingEvent): Promise<boolean>;
+  /** Keeps each event unless one with its id is kept already, in bulk; how many were new. */
+  appendMany(events: readonly IncomingEvent[]): Promise<number>;
+  /** Whether the log holds an event whose type starts with `prefix` (`order.`). */
+  holdsType(prefix: string): Promise<boolean>;
 }
 
 /** An event read back from the log for the ETL, in arrival order. */
@@ -105,4 +109,68 @@ export interface AnalyticsStore {
   topProducts(range: DayRange, limit: number): Promise<ProductSales[]>;
   customers(range: DayRange): Promise<CustomerCounts>;
   boughtWith(productId: number, limit: number): Promise<BoughtTogether>;
+}
+
+/** How a forecast was made: the model (MSTL + AutoETS) or, for a short history, the seasonal average. */
+export type ForecastMethod = 'mstl_ets' | 'seasonal_average';
+
+/** One day of a forecast: expected units and the interval around them. */
+export interface ForecastPoint {
+  /** YYYY-MM-DD (UTC) */
+  date: string;
+  units: number;
+  lower: number;
+  upper: number;
+}
+
+/** A product's demand forecast as stored: one point per day from `madeOn` on. */
+export interface ProductForecast {
+  productId: number;
+  /** The UTC day it was made (YYYY-MM-DD), the date of its first point. */
+  madeOn: string;
+  method: ForecastMethod;
+  /** The method's weighted absolute percentage error on held-back days; null when not measurable. */
+  backtestWape: number | null;
+  points: ForecastPoint[];
+}
+
+/** A product's units sold (orders that stand) on one UTC day. */
+export interface ProductDayUnits {
+  productId: number;
+  /** YYYY-MM-DD */
+  day: string;
+  units: number;
+}
+
+/** The demand forecasts, made from the daily product sales and replaced all at once. */
+export interface ForecastStore {
+  /** The day the stored forecasts were made (the latest, should they differ); null when none is stored. */
+  madeOn(): Promise<string | null>;
+  /** The units each product sold per day of `range` (days without sales left out), by product then day. */
+  dailyUnits(range: DayRange): Promise<ProductDayUnits[]>;
+  /**
+   * Replaces every stored forecast with `forecasts`, made on `madeOn`, in one transaction.
+   * False, and nothing changed, when forecasts made on `madeOn` or later are stored already
+   * (another replica made them meanwhile).
+   */
+  replace(madeOn: string, forecasts: readonly ProductForecast[]): Promise<boolean>;
+  /** The product's stored forecast, or null. */
+  forecast(productId: number): Promise<ProductForecast | null>;
+  /** Every stored forecast, by product id. */
+  all(): Promise<ProductForecast[]>;
+  /** Whether any sale of the product (an order that stands) is in the rollups. */
+  hasSales(productId: number): Promise<boolean>;
+}
+
+/** A product as the catalog has it now. */
+export interface StockedProduct {
+  id: number;
+  name: string;
+  stock: number;
+}
+
+/** The catalog's current stock (the product service): it moves with every reservation, which no event carries. */
+export interface StockLookup {
+  /** The products among `ids` the catalog still has (an archived one is left out). */
+  products(ids: readonly number[]): Promise<Map<number, StockedProduct>>;
 }

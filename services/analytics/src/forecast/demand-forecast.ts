@@ -5,6 +5,10 @@
  * did not see (a backtest).
  */
 
+import type { ForecastMethod } from '../domain/ports.ts';
+
+export type { ForecastMethod };
+
 /** Daily demand follows the week. */
 export const SEASON_DAYS = 7;
 /** A model needs two full weeks to learn the week, and a backtest needs a horizon more. */
@@ -18,8 +22,6 @@ export interface Prediction {
 
 /** Fits `history` (one value per day, oldest first) and predicts `horizon` days with an interval at `level` (0..1). */
 export type Model = (history: readonly number[], horizon: number, level: number) => Prediction;
-
-export type ForecastMethod = 'mstl_ets' | 'seasonal_average';
 
 export interface DemandForecast extends Prediction {
   method: ForecastMethod;
@@ -53,7 +55,9 @@ export function forecastDemand(history: readonly number[], model: Model, options
         : seasonalAverage(series, days, level),
     );
   const prediction = predict(history, horizon);
-  const training = history.slice(0, history.length - horizon);
+  // Held back: the last `horizon` days. A history no longer than that has none to hold back
+  // (slice with a negative end would train on the very days it is judged on).
+  const training = history.length > horizon ? history.slice(0, history.length - horizon) : [];
   const backtestWape =
     training.length >= SEASON_DAYS ? wape(history.slice(-horizon), predict(training, horizon).point) : null;
   return { method, backtestWape, ...prediction };

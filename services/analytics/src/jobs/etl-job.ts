@@ -20,10 +20,14 @@ export class EtlJob {
     this.schedule = new PeriodicJob(() => this.scheduledRun(), intervalSeconds);
   }
 
-  /** Runs once now (the rollups catch up with what arrived while the service was down), then on schedule. */
-  start(): void {
-    void this.schedule.runOnce();
+  /**
+   * Runs once now (the rollups catch up with what arrived while the service was down), then
+   * on schedule. Resolves when that first run ends, failed or not (a failure is logged).
+   */
+  start(): Promise<void> {
+    const first = this.schedule.runOnce();
     this.schedule.start();
+    return first;
   }
 
   /** Brings the rollups up to date with everything logged before the call; what it took in, and the watermark. */

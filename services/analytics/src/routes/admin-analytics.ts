@@ -1,5 +1,6 @@
 import type { HttpApp } from '@shop/platform';
 import type { AnalyticsContext } from '../context.ts';
+import { FORECAST_HORIZON_DAYS, productForecast, stockOuts } from '../domain/forecasts.ts';
 import { alsoBought, customerCounts, etlStatus, salesReport, topProducts } from '../domain/reports.ts';
 import {
   AlsoBought,
@@ -7,10 +8,14 @@ import {
   Customers,
   CustomersQuery,
   EtlStatus,
+  Forecast,
+  ForecastQuery,
   Problem,
   RefreshResult,
   SalesQuery,
   SalesReport,
+  StockOuts,
+  StockOutsQuery,
   security,
   TopProducts,
   TopProductsQuery,
@@ -109,6 +114,63 @@ export function adminAnalyticsRoutes(app: HttpApp, ctx: AnalyticsContext): void 
     async (request) => {
       const items = await alsoBought(request.query.product_id, request.query.limit, ctx.reports);
       return { items: items.map((item) => ({ product_id: item.productId, name: item.name, score: item.score })) };
+    },
+  );
+
+  app.get(
+    '/api/admin/analytics/forecast',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'A product’s demand forecast: units per day for the next 14 days, with an 80 % interval',
+        description:
+          'Made once a day (UTC) for every product sold in the last 365 days, from its daily sales up to the day before. 404 when no sale of the product is recorded, or its forecast is still to be made.',
+        querystring: ForecastQuery,
+        response: { 200: Forecast, ...errors, 404: Problem },
+      },
+      onRequest,
+    },
+    async (request) => {
+      const forecast = await productForecast(request.query.product_id, ctx.forecasts);
+      return {
+        product_id: forecast.productId,
+        horizon_days: forecast.points.length,
+        method: forecast.method,
+        backtest_wape: forecast.backtestWape,
+        made_on: forecast.madeOn,
+        points: forecast.points,
+      };
+    },
+  );
+
+  app.get(
+    '/api/admin/analytics/stock-outs',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Products whose forecast demand over the next days is more than their stock now',
+        description: `Stock is read now from the product service; 503 when it cannot be reached. days: 1 to ${FORECAST_HORIZON_DAYS}.`,
+        querystring: StockOutsQuery,
+        response: { 200: StockOuts, ...errors, 503: Problem },
+      },
+      onRequest,
+    },
+    async (request) => {
+      const items = await stockOuts(request.query.days, ctx.forecasts);
+      return {
+        days: request.query.days,
+        items: items.map((item) => ({
+          product_id: item.productId,
+          name: item.name,
+          stock: item.stock,
+          forecast_units: item.forecastUnits,
+          lower_units: item.lowerUnits,
+          upper_units: item.upperUnits,
+          days_of_stock: item.daysOfStock,
+        })),
+      };
     },
   );
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { FIRST_DAY, LAST_DAY } from '../domain/calendar.ts';
 import { MAX_RANGE_DAYS } from '../domain/day-range.ts';
+import { FORECAST_HORIZON_DAYS } from '../domain/forecasts.ts';
 
 export const Problem = Type.Ref('Problem');
 export const security = [{ bearer: [] }];
@@ -100,4 +101,64 @@ export const EtlStatus = Type.Object({
     description: 'When the rollups last took in events; null before the first time.',
   }),
   pending_events: Type.Integer({ description: 'Events logged and not yet in the rollups.' }),
+});
+
+export const ForecastQuery = Type.Object({
+  product_id: Type.Integer({ minimum: 1, maximum: MAX_ID }),
+});
+
+const Units = (description: string) => Type.Number({ minimum: 0, description });
+
+export const Forecast = Type.Object({
+  product_id: Type.Integer(),
+  horizon_days: Type.Integer({ description: 'Days the forecast covers, from made_on.' }),
+  method: Type.Union([Type.Literal('mstl_ets'), Type.Literal('seasonal_average')], {
+    description:
+      'mstl_ets: MSTL with a weekly season and an AutoETS trend, for a product with two weeks of sales or more; seasonal_average: each weekday’s average over the last four weeks, for a shorter history.',
+  }),
+  backtest_wape: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    description:
+      'The method’s weighted absolute percentage error (sum of |actual − forecast| / sum of actual) on the last 14 days of the history, fitted without them; null when the history is too short to hold them back or they sold nothing.',
+  }),
+  made_on: Type.String({ format: 'date', description: 'The UTC day the forecast was made from the sales before it.' }),
+  points: Type.Array(
+    Type.Object({
+      date: Type.String({ format: 'date' }),
+      units: Units('Units expected to sell that day, to the hundredth.'),
+      lower: Units('Lower end of the 80 % interval.'),
+      upper: Units('Upper end of the 80 % interval.'),
+    }),
+    { description: 'One per day from made_on on, in date order.' },
+  ),
+});
+
+export const StockOutsQuery = Type.Object({
+  days: Type.Integer({
+    minimum: 1,
+    maximum: FORECAST_HORIZON_DAYS,
+    default: 7,
+    description: 'The days ahead to look at, today first.',
+  }),
+});
+
+export const StockOuts = Type.Object({
+  days: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      product_id: Type.Integer(),
+      name: Type.String({ description: 'The product’s name in the catalog now.' }),
+      stock: Type.Integer({ description: 'The catalog’s stock now.' }),
+      forecast_units: Units('Forecast units over the days, added up.'),
+      lower_units: Units('The days’ lower interval ends, added up.'),
+      upper_units: Units('The days’ upper interval ends, added up.'),
+      days_of_stock: Type.Integer({
+        minimum: 0,
+        description: 'The first day (0: today) by whose end the forecast demand, added up, is more than the stock.',
+      }),
+    }),
+    {
+      description:
+        'The products whose forecast demand over the days is more than their stock, most urgent first: fewest days of stock, then the biggest shortfall, then product id. Archived products are left out.',
+    },
+  ),
 });

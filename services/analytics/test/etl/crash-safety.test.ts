@@ -6,15 +6,7 @@ import { buildAnalyticsApp } from '../../src/app.ts';
 import { PgAnalyticsStore } from '../../src/db/pg-analytics-store.ts';
 import type { AnalyticsStore } from '../../src/domain/ports.ts';
 import { EXPECTED_DAILY, EXPECTED_DAILY_PRODUCTS, fixtureEvents } from '../fixture.ts';
-import {
-  buildTestAnalytics,
-  CURRENCY,
-  ISSUER,
-  publishAndLog,
-  rollups,
-  snapshot,
-  type TestAnalytics,
-} from '../helpers.ts';
+import { buildTestAnalytics, publishAndLog, rollups, snapshot, TEST_CONFIG, type TestAnalytics } from '../helpers.ts';
 
 /**
  * Makes the watermark's update fail (from `watermark` on, when given): the last statement of
@@ -40,7 +32,7 @@ async function stopFailing(database: Database): Promise<void> {
 /** The service again on the same database, as after a restart: a new store, a new ETL, nothing kept in memory. */
 async function restart(service: TestAnalytics, etlBatchSize?: number) {
   return buildAnalyticsApp({
-    config: { PUBLIC_URL: ISSUER, CURRENCY, ETL_INTERVAL_SECONDS: 3600 },
+    config: TEST_CONFIG,
     database: service.database,
     logger: createLogger({ name: 'analytics-test', level: 'silent' }),
     verifier: service.tokens.verifier,
@@ -114,7 +106,7 @@ describe.each(databaseTargets())('the ETL when a step fails ($name)', (target) =
     });
     const before = await snapshot(service.database);
     const broken = await buildAnalyticsApp({
-      config: { PUBLIC_URL: ISSUER, CURRENCY, ETL_INTERVAL_SECONDS: 3600 },
+      config: TEST_CONFIG,
       database: service.database,
       logger: createLogger({ name: 'analytics-test', level: 'silent' }),
       verifier: service.tokens.verifier,

@@ -89,6 +89,18 @@ describe('demand forecast quality', () => {
     });
   });
 
+  it('gives no backtest when holding back the horizon would leave less than a week to fit, never judging on days it was fitted on', () => {
+    // 13 days and a 14-day horizon: nothing can be held back.
+    const thirteen = [3, 1, 2, 5, 4, 8, 9, 3, 1, 2, 5, 4, 8];
+    expect(forecastDemand(thirteen, mstlEtsModel, { horizon: 14, level: 0.8 }).backtestWape).toBeNull();
+    // 20 days: 6 left to fit, under a week.
+    const twenty = [...thirteen, 9, 3, 1, 2, 5, 4, 8];
+    expect(forecastDemand(twenty, mstlEtsModel, { horizon: 14, level: 0.8 }).backtestWape).toBeNull();
+    // 21 days: a week to fit, 14 held back.
+    const weekly = Array.from({ length: 21 }, (_, day) => [3, 1, 2, 5, 4, 8, 9][day % 7] ?? 0);
+    expect(forecastDemand(weekly, mstlEtsModel, { horizon: 14, level: 0.8 }).backtestWape).toBe(0);
+  });
+
   it('gives no backtest for a history too short to hold days back, and never a negative demand', () => {
     const forecast = forecastDemand([0, 0, 1], mstlEtsModel, { horizon: 14, level: 0.8 });
     expect(forecast.backtestWape).toBeNull();

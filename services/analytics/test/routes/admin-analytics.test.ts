@@ -232,6 +232,16 @@ describe.each(databaseTargets())('admin analytics routes ($name)', (target) => {
       ['/api/admin/analytics/also-bought?product_id=1.5', 'product_id'],
       ['/api/admin/analytics/also-bought?product_id=0x10', 'product_id'],
       ['/api/admin/analytics/also-bought?product_id=1&limit=1000', 'limit'],
+      ['/api/admin/analytics/forecast', 'product_id'],
+      ['/api/admin/analytics/forecast?product_id=0', 'product_id'],
+      ['/api/admin/analytics/forecast?product_id=-1', 'product_id'],
+      ['/api/admin/analytics/forecast?product_id=2147483648', 'product_id'],
+      ['/api/admin/analytics/forecast?product_id=1.5', 'product_id'],
+      ['/api/admin/analytics/forecast?product_id=one', 'product_id'],
+      ['/api/admin/analytics/stock-outs?days=0', 'days'],
+      ['/api/admin/analytics/stock-outs?days=15', 'days'],
+      ['/api/admin/analytics/stock-outs?days=7.5', 'days'],
+      ['/api/admin/analytics/stock-outs?days=week', 'days'],
     ])('when %s is asked for, then 400 names %s', async (url, field) => {
       const body = expectProblem(await get(url), 400);
       expect(body.errors?.map((error) => error.field)).toContain(field);
@@ -249,6 +259,8 @@ describe.each(databaseTargets())('admin analytics routes ($name)', (target) => {
       ['GET', '/api/admin/analytics/customers?from=2026-03-01&to=2026-03-02'],
       ['GET', '/api/admin/analytics/also-bought?product_id=1'],
       ['GET', '/api/admin/analytics/status'],
+      ['GET', '/api/admin/analytics/forecast?product_id=1'],
+      ['GET', '/api/admin/analytics/stock-outs'],
       ['POST', '/api/admin/analytics/refresh'],
     ] as const;
 
@@ -275,7 +287,7 @@ describe.each(databaseTargets())('admin analytics routes ($name)', (target) => {
     const document = (await service.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const paths = Object.keys(document.paths).filter((path) => path.startsWith('/api/admin/analytics'));
     expect(paths.sort()).toEqual(
-      ['also-bought', 'customers', 'refresh', 'sales', 'status', 'top-products'].map(
+      ['also-bought', 'customers', 'forecast', 'refresh', 'sales', 'status', 'stock-outs', 'top-products'].map(
         (name) => `/api/admin/analytics/${name}`,
       ),
     );
@@ -287,5 +299,9 @@ describe.each(databaseTargets())('admin analytics routes ($name)', (target) => {
       'to',
     ]);
     expect(Object.keys(sales.responses).sort()).toEqual(['200', '400', '401', '403']);
+    const forecast = document.paths['/api/admin/analytics/forecast'].get;
+    expect(Object.keys(forecast.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    const stockOuts = document.paths['/api/admin/analytics/stock-outs'].get;
+    expect(Object.keys(stockOuts.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
   });
 });
