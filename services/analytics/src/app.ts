@@ -20,6 +20,7 @@ import type { AnalyticsStore } from './domain/ports.ts';
 import { DEFAULT_BATCH_SIZE } from './domain/run-etl.ts';
 import { CONSUMED_TYPES, CONSUMER, eventLogConsumer } from './events/event-log-consumer.ts';
 import { decodeOrderEvent } from './events/order-events.ts';
+import type { EventFeed } from './events/stream-feed.ts';
 import { mstlEtsModel } from './forecast/mstl-model.ts';
 import { EtlJob } from './jobs/etl-job.ts';
 import { ForecastJob } from './jobs/forecast-job.ts';
@@ -38,6 +39,11 @@ export interface AnalyticsDeps {
   etlBatchSize?: number;
   /** The rollups; default, those in the database. */
   store?: AnalyticsStore;
+  /**
+   * Where the log's events come from: by default a durable subscription to every event type
+   * on `bus`; in server mode the RabbitMQ stream (events/stream-feed.ts).
+   */
+  feed?: EventFeed;
   /** The clock the forecasts go by (which day is today, UTC); default, the system's. */
   now?: () => Date;
 }
@@ -98,7 +104,8 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   let started: Promise<void> | undefined;
   const start = () => {
     started ??= (async () => {
-      await bus.subscribe(CONSUMER, CONSUMED_TYPES, handlers.track(eventLogConsumer({ log, logger })));
+      const logEvent = handlers.track(eventLogConsumer({ log, logger }));
+      await (deps.feed ? deps.feed(logEvent) : bus.subscribe(CONSUMER, CONSUMED_TYPES, logEvent));
       forecasts.start(etl.start());
     })();
     return started;

@@ -20,6 +20,18 @@ export const AnalyticsConfigSchema = Type.Object({
     description:
       'Where the analytics service reaches the product service for today’s stock (stock-outs) and the catalog (demo history).',
   }),
+  EVENT_STREAM_MAX_AGE: Type.String({
+    default: '30D',
+    pattern: '^[1-9][0-9]*[YMDhms]$',
+    description:
+      'Server mode: how long the RabbitMQ stream queue ecom.events.stream keeps every event for replay (RabbitMQ x-max-age: 30D, 12h, …). Set by the first declaration only.',
+  }),
+  STREAM_REPLAY_FROM: Type.String({
+    default: '',
+    pattern: '^(|first|[0-9]+)$',
+    description:
+      'Server mode: read the event stream from here at this start (first, or an offset) instead of where the log stopped, to replay what the stream still keeps into the log (each event id is kept once). Empty: go on where it stopped.',
+  }),
   DEMO_HISTORY: Type.Boolean({
     default: true,
     description:

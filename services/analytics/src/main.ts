@@ -5,14 +5,18 @@ import {
   type Logger,
   listen,
   openServiceDatabase,
+  RabbitMqEventStream,
   runWhenMain,
   type ServiceStartOptions,
+  type StreamStart,
   serviceBus,
 } from '@shop/platform';
 import { type AnalyticsService, buildAnalyticsApp, MIGRATIONS_FOLDER } from './app.ts';
 import { ProductCatalog } from './clients/product-catalog.ts';
 import { type AnalyticsConfig, loadAnalyticsConfig } from './config.ts';
 import { PgEventLog } from './db/pg-event-log.ts';
+import { PgStreamPosition } from './db/pg-stream-position.ts';
+import { streamFeed } from './events/stream-feed.ts';
 import { loadDemoHistory } from './seed/load-demo-history.ts';
 
 export interface RunningAnalytics extends AnalyticsService {
@@ -49,6 +53,24 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
     dataDir: config.DATA_DIR,
     pglite: options.pglite,
   });
+  // Server mode: the log reads the RabbitMQ stream of every event, which can be replayed.
+  const stream = config.AMQP_URL
+    ? await RabbitMqEventStream.open({ url: config.AMQP_URL, maxAge: config.EVENT_STREAM_MAX_AGE, logger }).catch(
+        async (error: unknown) => {
+          await closeBus();
+          await storage.close();
+          throw error;
+        },
+      )
+    : undefined;
+  const fromStream =
+    stream &&
+    streamFeed({
+      stream,
+      position: new PgStreamPosition(storage.database.db),
+      replayFrom: replayStart(config.STREAM_REPLAY_FROM),
+      logger,
+    });
   try {
     const tokens = accountTokenGuard(config, { bus, logger });
     await tokens.revocations.start();
@@ -58,6 +80,7 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
       logger,
       verifier: tokens.verifier,
       bus,
+      feed: fromStream?.feed,
     });
     const url = await listen(service.app, {
       host: config.HOST,
@@ -83,17 +106,27 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
       close: async () => {
         demo.abort();
         await demoHistory;
+        // No new events first; closing the app then waits for the one in hand, whose offset is saved last.
+        await stream?.close();
         await service.app.close();
+        await fromStream?.stop();
         await tokens.revocations.stop();
         await closeBus();
         await storage.close();
       },
     };
   } catch (error) {
+    await stream?.close();
     await closeBus();
     await storage.close();
     throw error;
   }
+}
+
+/** STREAM_REPLAY_FROM as a stream start: empty → undefined (go on where the log stopped). */
+function replayStart(setting: string): StreamStart | undefined {
+  if (setting === '') return undefined;
+  return setting === 'first' ? 'first' : Number(setting);
 }
 
 /** The demo history (seed/load-demo-history.ts), then the forecasts from it; a failure is a warning, never a stop. */
