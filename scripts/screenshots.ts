@@ -1,8 +1,8 @@
 /**
  * `npm run screenshots`: the README's pictures of the web app. Starts the shop as `npm start`
  * does (embedded, the demo catalog) on free ports and a data folder of its own, and takes
- * the storefront's catalog and the admin's products at 1280×800 and the catalog on a
- * 390×844 phone with Debian's Chromium, into docs/screenshots/.
+ * the storefront's catalog, the admin's products and its analytics dashboard at 1280×800 and
+ * the catalog on a 390×844 phone with Debian's Chromium, into docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,18 @@ try {
     await signInThroughPage(page, shop, ADMIN, '/admin/products');
     await page.getByRole('heading', { level: 1, name: 'Manage products' }).waitFor();
     await page.getByRole('main').getByRole('table').waitFor();
+  });
+  await shoot(browser, DESKTOP, 'admin-dashboard.png', async (page) => {
+    await signInThroughPage(page, shop, ADMIN, '/admin/analytics');
+    // The demo order history is loaded in the background after the start: look again until its sales are in.
+    const chart = page.locator('.sales-chart canvas');
+    for (let tries = 1; ; tries++) {
+      await page.locator('.sales-chart canvas, .state-empty').first().waitFor();
+      if (await chart.isVisible()) break;
+      if (tries === 60) throw new Error('the dashboard showed no sales within a minute');
+      await page.waitForTimeout(1_000);
+      await page.reload();
+    }
   });
 } finally {
   await browser?.close();

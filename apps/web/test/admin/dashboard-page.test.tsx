@@ -24,6 +24,53 @@ function salesOf(from: string, to: string, orders: number) {
   return { currency: 'EUR', items };
 }
 
+/** As the API sends them: most urgent first. */
+const STOCK_OUTS = [
+  {
+    product_id: 12,
+    name: 'Oat Milk 1 l',
+    stock: 2,
+    forecast_units: 12.46,
+    lower_units: 8.13,
+    upper_units: 16.94,
+    days_of_stock: 0,
+  },
+  {
+    product_id: 3,
+    name: 'Espresso Beans 250 g',
+    stock: 5,
+    forecast_units: 9,
+    lower_units: 6.5,
+    upper_units: 11.25,
+    days_of_stock: 1,
+  },
+  {
+    product_id: 40,
+    name: 'Sourdough Loaf',
+    stock: 20,
+    forecast_units: 23.2,
+    lower_units: 15,
+    upper_units: 31.77,
+    days_of_stock: 4,
+  },
+];
+
+/** 14 days from today, `units` a day within ±2. */
+function forecastOf(productId: number, method: 'mstl_ets' | 'seasonal_average', wape: number | null, units: number) {
+  const points = Array.from({ length: 14 }, (_, day) => ({
+    date: new Date(Date.now() + day * DAY_MS).toISOString().slice(0, 10),
+    units: units + (day % 7) / 10,
+    lower: Math.max(0, units - 2),
+    upper: units + 2.5,
+  }));
+  return { product_id: productId, horizon_days: 14, method, backtest_wape: wape, made_on: today(), points };
+}
+
+const FORECASTS: Record<number, ReturnType<typeof forecastOf>> = {
+  12: forecastOf(12, 'mstl_ets', 0.1812, 1.78),
+  3: forecastOf(3, 'seasonal_average', null, 1.29),
+};
+
 let api: FakeApi;
 let salesFail: boolean;
 beforeEach(async () => {
@@ -41,6 +88,12 @@ beforeEach(async () => {
       body: { items: [{ product_id: 7, name: 'Rye Bread', units: 42, revenue_cents: 10_500 }] },
     }),
     'POST /api/admin/analytics/refresh': () => ({ body: { applied_events: 3, watermark: 12 } }),
+    'GET /api/admin/analytics/stock-outs': () => ({ body: { days: 7, items: STOCK_OUTS } }),
+    'GET /api/admin/analytics/forecast': (request) => {
+      const id = Number(request.query.get('product_id'));
+      const forecast = FORECASTS[id];
+      return forecast ? { body: forecast } : problem(404, `No sales are recorded for product ${id}.`);
+    },
   });
 });
 afterEach(async () => {
@@ -96,6 +149,8 @@ describe('admin analytics dashboard', () => {
     await user.click(screen.getByRole('button', { name: 'Refresh now' }));
     await waitFor(() => expect(api.sent('POST /api/admin/analytics/refresh')).toHaveLength(1));
     await waitFor(() => expect(api.sent('GET /api/admin/analytics/sales').length).toBeGreaterThan(before));
+    // Stock moves with every order: the stock-outs are read again too.
+    await waitFor(() => expect(api.sent('GET /api/admin/analytics/stock-outs')).toHaveLength(2));
   });
 
   it('when the sales cannot be loaded, then it says why and offers to try again', async () => {
@@ -105,5 +160,118 @@ describe('admin analytics dashboard', () => {
     expect(alert.textContent).toContain('The sales could not be loaded');
     expect(alert.textContent).toContain('analytics:read');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});
+
+describe('admin analytics dashboard: low stock ahead', () => {
+  const section = () => screen.getByRole('region', { name: 'Low stock ahead' });
+
+  it('when products are forecast to run out within 7 days, then it lists them as the API ranks them', async () => {
+    renderAdmin('/admin/analytics', api.url);
+    await within(await screen.findByRole('region', { name: 'Low stock ahead' })).findByText('Oat Milk 1 l');
+    expect(api.sent('GET /api/admin/analytics/stock-outs').map((request) => request.query.get('days'))).toEqual(['7']);
+    const table = within(section()).getByRole('table');
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent),
+    ).toEqual(['Product', 'Runs out', 'Stock', 'Forecast, 7\u00a0days']);
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => {
+        const [product, ...cells] = [...row.querySelectorAll('th, td')];
+        const button = product && within(product as HTMLElement).getByRole('button');
+        return [product?.firstChild?.textContent, button?.textContent, ...cells.map((cell) => cell.textContent)];
+      });
+    expect(rows).toEqual([
+      ['Oat Milk 1 l', 'Show forecast of Oat Milk 1 l', 'Today', '2', '12.5 (8.1–16.9)'],
+      ['Espresso Beans 250 g', 'Show forecast of Espresso Beans 250 g', 'Tomorrow', '5', '9 (6.5–11.3)'],
+      ['Sourdough Loaf', 'Show forecast of Sourdough Loaf', 'In 4 days', '20', '23.2 (15–31.8)'],
+    ]);
+  });
+
+  it('when no product is forecast to run out, then it says so', async () => {
+    api.routes['GET /api/admin/analytics/stock-outs'] = () => ({ body: { days: 7, items: [] } });
+    renderAdmin('/admin/analytics', api.url);
+    expect(
+      await within(await screen.findByRole('region', { name: 'Low stock ahead' })).findByText(
+        'No product is forecast to run out in the next 7 days.',
+      ),
+    ).toBeTruthy();
+    expect(within(section()).queryByRole('table')).toBeNull();
+  });
+
+  it('when the product service is down (503), then it says why, and "Try again" loads the list', async () => {
+    const user = userEvent.setup();
+    let down = true;
+    api.routes['GET /api/admin/analytics/stock-outs'] = () =>
+      down
+        ? { ...problem(503, 'The product service answered 502 to product 12.'), headers: { 'retry-after': '5' } }
+        : { body: { days: 7, items: STOCK_OUTS } };
+    renderAdmin('/admin/analytics', api.url);
+    const alert = await within(await screen.findByRole('region', { name: 'Low stock ahead' })).findByRole('alert');
+    expect(alert.textContent).toContain('The stock forecast could not be loaded.');
+    expect(alert.textContent).toContain('The product service answered 502 to product 12.');
+    expect(within(section()).queryByRole('table')).toBeNull();
+
+    down = false;
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await within(section()).findByText('Sourdough Loaf')).toBeTruthy();
+    expect(within(section()).queryByRole('alert')).toBeNull();
+    expect(api.sent('GET /api/admin/analytics/stock-outs')).toHaveLength(2);
+  });
+
+  it('when "Show forecast" is pressed, then that product\'s forecast loads with its method, error and points', async () => {
+    const user = userEvent.setup();
+    renderAdmin('/admin/analytics', api.url);
+    const region = await screen.findByRole('region', { name: 'Low stock ahead' });
+    const button = await within(region).findByRole('button', { name: 'Show forecast of Oat Milk 1 l' });
+    expect(api.sent('GET /api/admin/analytics/forecast')).toHaveLength(0);
+
+    await user.click(button);
+    expect(await within(region).findByText(/Method: MSTL \+ AutoETS, backtest error 18 %\./)).toBeTruthy();
+    expect(api.sent('GET /api/admin/analytics/forecast').map((request) => request.query.get('product_id'))).toEqual([
+      '12',
+    ]);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(button.textContent).toContain('Hide forecast');
+    const panel = document.getElementById(button.getAttribute('aria-controls') ?? '') as HTMLElement;
+    expect(within(panel).getByText(new RegExp(`14-day forecast from ${today()}`))).toBeTruthy();
+    // The points, for screen readers: a header row and one row a day, the first as sent.
+    const points = within(panel).getByRole('table', {
+      name: 'Forecast units per day of Oat Milk 1 l, with the 80 % interval',
+    });
+    const pointRows = within(points).getAllByRole('row');
+    expect(pointRows).toHaveLength(15);
+    expect([...(pointRows[1]?.querySelectorAll('th, td') ?? [])].map((cell) => cell.textContent)).toEqual([
+      today(),
+      '1.8',
+      '0',
+      '4.3',
+    ]);
+    // The chart comes from its own chunk.
+    await waitFor(() => expect(panel.querySelector('.forecast-chart')).not.toBeNull());
+
+    await user.click(within(region).getByRole('button', { name: 'Show forecast of Espresso Beans 250 g' }));
+    expect(await within(region).findByText(/Method: seasonal average, no backtest yet\./)).toBeTruthy();
+    expect(api.sent('GET /api/admin/analytics/forecast').map((request) => request.query.get('product_id'))).toEqual([
+      '12',
+      '3',
+    ]);
+
+    await user.click(button);
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(within(region).queryByText(/MSTL \+ AutoETS/)).toBeNull();
+  });
+
+  it('when a forecast cannot be loaded, then its panel says why', async () => {
+    const user = userEvent.setup();
+    renderAdmin('/admin/analytics', api.url);
+    const region = await screen.findByRole('region', { name: 'Low stock ahead' });
+    await user.click(await within(region).findByRole('button', { name: 'Show forecast of Sourdough Loaf' }));
+    const alert = await within(region).findByRole('alert');
+    expect(alert.textContent).toContain('The forecast could not be loaded.');
+    expect(alert.textContent).toContain('No sales are recorded for product 40.');
   });
 });

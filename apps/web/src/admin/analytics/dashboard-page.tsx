@@ -10,6 +10,7 @@ import { AdminTable } from '../ui/admin-table';
 import { Filters } from '../ui/filters';
 import { type DayRange, intervalFor, lastDays, previousRange } from './date-range';
 import { Kpis, type SalesTotals, totalsOf } from './kpis';
+import { StockOuts, useStockOuts } from './stock-outs';
 
 /** uPlot and its styles load only when the dashboard draws its first chart. */
 const SalesChart = lazy(() => import('./sales-chart'));
@@ -17,7 +18,10 @@ const SalesChart = lazy(() => import('./sales-chart'));
 const RANGES = [7, 30, 90, 365] as const;
 const TOP_PRODUCTS = 10;
 
-/** Sales over a range of days next to the range before it, the best sellers and who bought. */
+/**
+ * Sales over a range of days next to the range before it, the best sellers, who bought, and
+ * the products forecast to run out of stock within the week.
+ */
 export function DashboardPage() {
   const { api } = useSession();
   const [days, setDays] = useState<(typeof RANGES)[number]>(30);
@@ -39,6 +43,7 @@ export function DashboardPage() {
       unwrap(api.GET('/api/admin/analytics/top-products', { params: { query: { ...range, limit: TOP_PRODUCTS } } })),
     [range.from, range.to],
   );
+  const stockOuts = useStockOuts();
 
   const [refreshing, setRefreshing] = useState(false);
   const refresh = async () => {
@@ -49,6 +54,7 @@ export function DashboardPage() {
       setRefreshing(false);
       figures.reload();
       top.reload();
+      stockOuts.reload();
     }
   };
 
@@ -124,6 +130,7 @@ export function DashboardPage() {
           ))}
         </AdminTable>
       )}
+      <StockOuts stockOuts={stockOuts} />
     </Page>
   );
 }

@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { formatMoney } from '../../ui/money';
+import { formatMoney, fractionDigits } from '../../ui/money';
+import { chartTheme, dayToSeconds, fitValues, secondsToDay, uPlot } from './uplot-chart';
 
 export interface SalesPoint {
   period: string;
@@ -19,13 +18,17 @@ export default function SalesChart({ points, currency }: { points: SalesPoint[];
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    const styles = getComputedStyle(element);
-    const accent = styles.getPropertyValue('--accent').trim() || '#1f6f5c';
-    const text = styles.getPropertyValue('--muted').trim() || '#58625d';
-    const grid = styles.getPropertyValue('--border').trim() || '#cfd5cf';
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    const times = points.map((point) => Date.parse(`${point.period}T00:00:00Z`) / 1000);
+    const { accent, text, axis } = chartTheme(element);
+    const times = points.map((point) => dayToSeconds(point.period));
+    const step = (times[1] ?? 0) - (times[0] ?? 0) || 86_400;
     const money = (cents: number) => formatMoney(cents, currency);
+    // The revenue axis in whole units when its ticks are ("€1,000", not "€1,000.00").
+    const minor = 10 ** fractionDigits(currency);
+    const whole = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
+    const ticks = (values: number[]) =>
+      values.every((cents) => cents % minor === 0)
+        ? values.map((cents) => whole.format(cents / minor))
+        : values.map(money);
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
     const plot = new uPlot(
       {
@@ -34,14 +37,18 @@ export default function SalesChart({ points, currency }: { points: SalesPoint[];
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
         cursor: { drag: { x: false, y: false } },
         legend: { live: true },
-        scales: { x: { time: true }, revenue: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          // Half a period each side, so the first and last bars are not cut in half by the edges.
+          x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+          revenue: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [
           axis,
-          { ...axis, scale: 'revenue', size: 70, values: (_u, ticks) => ticks.map((cents) => money(cents)) },
-          { ...axis, scale: 'orders', side: 1, size: 40, grid: { show: false } },
+          { ...axis, scale: 'revenue', size: fitValues, values: (_u, values) => ticks(values) },
+          { ...axis, scale: 'orders', side: 1, size: fitValues, grid: { show: false } },
         ],
         series: [
-          {},
+          { label: 'Period from', value: (_u, seconds) => (seconds == null ? '–' : secondsToDay(seconds)) },
           {
             label: 'Revenue',
             scale: 'revenue',
@@ -50,7 +57,14 @@ export default function SalesChart({ points, currency }: { points: SalesPoint[];
             paths: bars,
             value: (_u, cents) => (cents == null ? '–' : money(cents)),
           },
-          { label: 'Orders', scale: 'orders', stroke: text, width: 2, points: { show: points.length < 40 } },
+          {
+            label: 'Orders',
+            scale: 'orders',
+            stroke: text,
+            width: 2,
+            points: { show: points.length < 40 },
+            value: (_u, orders) => (orders == null ? '–' : String(orders)),
+          },
         ],
       },
       [times, points.map((point) => point.revenue_cents), points.map((point) => point.orders)],
