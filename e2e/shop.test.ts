@@ -208,6 +208,43 @@ describe.each(topologies)('the shop through its gateway, $name', (topology) => {
     expect((await call('GET', `/api/orders/${adaOrderId}`, { token: ada.token })).body.status).toBe('shipped');
   }, 30_000);
 
+  it('when orders are placed and cancelled through the API, then the analytics reports count them on the next ETL run, for admins only', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const range = `from=${today}&to=${today}`;
+    expectProblem(await call('GET', `/api/admin/analytics/sales?${range}`), 401);
+    expectProblem(await call('GET', `/api/admin/analytics/sales?${range}`, { token: ada.token }), 403);
+    expectProblem(
+      await call('GET', '/api/admin/analytics/sales?from=2026-02-30&to=2026-03-01', { token: adminToken }),
+      400,
+    );
+
+    const lin = await register('Lin');
+    const placed = await call('POST', '/api/orders', {
+      token: lin.token,
+      body: { items: [{ product_id: catalog.loaf, quantity: 2 }] },
+      headers: { 'idempotency-key': `lin-${run}` },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+
+    // Today, in this shop: Ada's cart order (2 loaves, 3 jars) was cancelled, her jar was
+    // shipped, and Lin bought 2 loaves. The ETL runs every 2 s here: no refresh is asked for.
+    const sales = await eventually(async () => {
+      const answer = await call('GET', `/api/admin/analytics/sales?${range}`, { token: adminToken });
+      return answer.body.items?.[0]?.orders === 2 ? answer.body : undefined;
+    });
+    expect(sales.items).toEqual([
+      { period: today, orders: 2, units: 3, revenue_cents: 1699, average_order_cents: 850, cancelled_orders: 1 },
+    ]);
+    const top = await call('GET', `/api/admin/analytics/top-products?${range}&limit=100`, { token: adminToken });
+    const ours = (top.body.items as Body[]).filter((item) => [catalog.loaf, catalog.jar].includes(item.product_id));
+    expect(ours.map((item) => [item.product_id, item.units, item.revenue_cents])).toEqual([
+      [catalog.loaf, 2, 900],
+      [catalog.jar, 1, 799],
+    ]);
+    const customers = await call('GET', `/api/admin/analytics/customers?${range}`, { token: adminToken });
+    expect(customers.body).toEqual({ new_customers: 2, returning_customers: 0 });
+  }, 60_000);
+
   it("when a second customer asks for or cancels the first one's order, then it is not found, and their carts are apart", async () => {
     const grace = await register('Grace');
     expect((await call('GET', '/api/orders', { token: grace.token })).body.items).toEqual([]);

@@ -46,7 +46,12 @@ const ADMIN_EMAIL = 'admin@example.com';
  * gateway trusts that hop's X-Forwarded-For (clients of several addresses); requests must
  * arrive within 5 s (e2e bodies are small), so a slow one is cut off quickly.
  */
-const E2E_SETTINGS = { GATEWAY_TRUST_PROXY: 'loopback', REQUEST_TIMEOUT_MS: '5000' };
+const E2E_SETTINGS = {
+  GATEWAY_TRUST_PROXY: 'loopback',
+  REQUEST_TIMEOUT_MS: '5000',
+  // Orders reach the analytics reports within seconds, without asking for a refresh.
+  ANALYTICS_ETL_INTERVAL_SECONDS: '2',
+};
 
 async function waitForGateway(gateway: string): Promise<void> {
   const deadline = Date.now() + 60_000;
