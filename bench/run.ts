@@ -2,16 +2,20 @@
  * `npm run bench [-- <scenario>]`: load scenarios against real servers in server mode,
  * each printed next to a baseline measured in the same run on the same machine.
  *
- * Scenarios: account, catalog, checkout (bench/checkout.ts), gateway (bench/gateway.ts),
- * memory (bench/memory.ts), web (bench/web.ts). Settings: BENCH_DATABASE_URL
- * (default postgres://postgres@127.0.0.1:5432/shop_bench, created if missing; checkout and
- * memory use its server only), BENCH_DURATION seconds per run (default 10 for account, 20
- * for catalog and checkout, 15 for memory), BENCH_CONNECTIONS (default 32; checkout and
- * memory set their own client counts).
+ * Scenarios: account, analytics (bench/analytics.ts), catalog, checkout (bench/checkout.ts),
+ * gateway (bench/gateway.ts), memory (bench/memory.ts), web (bench/web.ts). Settings:
+ * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shop_bench, created if
+ * missing; checkout and memory use its server only; analytics drops and migrates its
+ * `analytics` schema), BENCH_DURATION seconds per run (default 10 for account, 20 for
+ * catalog and checkout, 15 for memory; analytics counts calls instead), BENCH_CONNECTIONS
+ * (default 32; checkout and memory set their own client counts), BENCH_ANALYTICS_LINES
+ * (default 1,000,000: the order lines of the analytics scenario's generated history; e.g.
+ * 50000 for a quick try; PGlite takes at most 1,000,000 of them).
  */
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { buildServer } from '../scripts/server-build.ts';
+import { analyticsScenario } from './analytics.ts';
 import { checkoutScenario } from './checkout.ts';
 import { gatewayScenario } from './gateway.ts';
 import {
@@ -36,6 +40,7 @@ const CONNECTIONS = positive('BENCH_CONNECTIONS', 32);
 
 const scenarios: Record<string, () => Promise<Report>> = {
   account: accountScenario,
+  analytics: analyticsScenario,
   catalog: catalogScenario,
   checkout: checkoutScenario,
   gateway: gatewayScenario,

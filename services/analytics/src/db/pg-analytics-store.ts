@@ -123,8 +123,12 @@ export class PgAnalyticsStore implements AnalyticsStore {
     );
     const [latest] = await queryRows<{ currency: string }>(
       this.db,
+      // The range's last day with an order, from the rollup, then that day's facts alone
+      // (placed_on is indexed): not every order fact of the range read and sorted.
       sql`select currency from ${orderFact}
-           where placed_on between ${range.from}::date and ${range.to}::date
+           where placed_on = (select max(day) from ${dailySales}
+                               where day between ${range.from}::date and ${range.to}::date
+                                 and (orders > 0 or cancelled_orders > 0))
            order by placed_at desc, order_id desc
            limit 1`,
     );
