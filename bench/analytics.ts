@@ -48,7 +48,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { EVENT_TYPES, type OrderCancelled, type OrderPlaced } from '@shop/contracts';
-import { type Database, openPglite, openPostgres } from '@shop/platform';
+import { type Database, mulberry32, openPglite, openPostgres, weightedIndex } from '@shop/platform';
 import pg from 'pg';
 import { MIGRATIONS_FOLDER } from '../services/analytics/src/app.ts';
 import { PgAnalyticsStore } from '../services/analytics/src/db/pg-analytics-store.ts';
@@ -115,39 +115,6 @@ interface History {
   days: Map<string, DailySales>;
   /** The product on the most order lines. */
   topProduct: number;
-}
-
-/** mulberry32: a small seeded PRNG, the same numbers on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Picks an index with probability proportional to `weights`. */
-function weightedIndex(weights: readonly number[], random: () => number): () => number {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const weight of weights) {
-    total += weight;
-    cumulative.push(total);
-  }
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((cumulative[middle] as number) < target) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
 }
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');

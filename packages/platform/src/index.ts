@@ -29,6 +29,7 @@ export * from './messaging/pg-message-store.ts';
 export * from './messaging/rabbitmq-bus.ts';
 export * from './messaging/rabbitmq-event-stream.ts';
 export * from './ports.ts';
+export * from './random.ts';
 export * from './rate-limit.ts';
 export * from './redis.ts';
 export * from './runtime.ts';

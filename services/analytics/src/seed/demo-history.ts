@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EVENT_TYPES, type OrderCancelled, type OrderPlaced } from '@shop/contracts';
-import type { CloudEvent } from '@shop/platform';
+import { type CloudEvent, mulberry32, poisson, weightedIndex } from '@shop/platform';
 
 /** A product the demo customers can buy: as the catalog lists it. */
 export interface DemoProduct {
@@ -121,30 +121,6 @@ function uuidFrom(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** mulberry32: a small seeded PRNG, the same numbers on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A Poisson draw (Knuth's method; `mean` stays small here). */
-function poisson(mean: number, random: () => number): number {
-  const limit = Math.exp(-mean);
-  let count = 0;
-  let product = random();
-  while (product > limit) {
-    count++;
-    product *= random();
-  }
-  return count;
-}
-
 function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
@@ -155,21 +131,6 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 function weighted<T>(items: readonly T[], weights: readonly number[], random: () => number): () => T {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const weight of weights) {
-    total += weight;
-    cumulative.push(total);
-  }
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((cumulative[middle] ?? 0) < target) low = middle + 1;
-      else high = middle;
-    }
-    return items[low] as T;
-  };
+  const index = weightedIndex(weights, random);
+  return () => items[index()] as T;
 }

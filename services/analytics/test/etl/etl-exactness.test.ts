@@ -1,5 +1,5 @@
 import type { OrderPlaced } from '@shop/contracts';
-import type { CloudEvent } from '@shop/platform';
+import { type CloudEvent, mulberry32 } from '@shop/platform';
 import { databaseTargets } from '@shop/platform/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PgEventLog } from '../../src/db/pg-event-log.ts';
@@ -164,16 +164,8 @@ describe.each(databaseTargets())('the ETL into the rollups ($name)', (target) =>
   });
 });
 
-/** A deterministic random stream (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic random stream, so a failing case can be replayed. */
+const random = mulberry32;
 
 /**
  * 80 orders over 12 days by 15 customers, a quarter cancelled (some cancellations sent

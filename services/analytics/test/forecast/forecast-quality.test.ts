@@ -1,3 +1,4 @@
+import { mulberry32, poisson } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { forecastDemand, seasonalNaive, wape } from '../../src/forecast/demand-forecast.ts';
 import { mstlEtsModel } from '../../src/forecast/mstl-model.ts';
@@ -6,18 +7,6 @@ const HORIZON = 14;
 const HISTORY_DAYS = 120;
 const PRODUCTS = 100;
 
-/** A small seeded PRNG, so a failure here reproduces. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Poisson counts around a level that trends and follows the week, as a product's daily units do. */
 function demandSeries(random: () => number, days: number): number[] {
   const level = 2 + random() * 30;
@@ -25,15 +14,7 @@ function demandSeries(random: () => number, days: number): number[] {
   const week = Array.from({ length: 7 }, () => 0.6 + random() * 0.9);
   return Array.from({ length: days }, (_, day) => {
     const mean = Math.max(0, (level + slope * day) * (week[day % 7] ?? 1));
-    // Knuth's Poisson draw.
-    const limit = Math.exp(-mean);
-    let count = 0;
-    let product = random();
-    while (product > limit) {
-      count++;
-      product *= random();
-    }
-    return count;
+    return poisson(mean, random);
   });
 }
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@shop/platform';
 import { databaseTargets, expectProblem } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,18 +24,6 @@ interface ForecastBody {
   backtest_wape: number | null;
   made_on: string;
   points: Array<{ date: string; units: number; lower: number; upper: number }>;
-}
-
-/** A small seeded PRNG: the same history on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const dayText = (ms: number) => new Date(ms).toISOString().slice(0, 10);

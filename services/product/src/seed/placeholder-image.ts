@@ -1,5 +1,5 @@
+import { mulberry32 } from '@shop/platform';
 import { PNG } from 'pngjs';
-import { mulberry32 } from './random.ts';
 
 export type PlaceholderShape = 'circle' | 'rounded-square' | 'stripes';
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '@shop/platform';
 /**
  * Made-up products in bulk for benchmarks and pagination tests. The same count, slugs and
  * seed always give the same products; names are unique, descriptions are real words (so

@@ -1,4 +1,4 @@
-import type { Db, HttpApp } from '@shop/platform';
+import { type Db, type HttpApp, mulberry32 } from '@shop/platform';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { products } from '../../src/db/schema.ts';
 import { bearer } from '../helpers.ts';
@@ -72,17 +72,8 @@ export function getReservationOverHttp(app: HttpApp, token: string, id: string) 
   return app.inject({ method: 'GET', url: `/internal/reservations/${id}`, headers: bearer(token) });
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so a failing run can be replayed from its seed. */
+export const seededRandom = mulberry32;
 
 /**
  * Makes `count` held reservations of one unit of `productId` each, due at `expiresAt`, and
