@@ -38,14 +38,22 @@
  *   figures: the same days computed from the log's JSON, one statement a call, RAW_CALLS calls
  *   (PostgreSQL's default settings, parallel workers allowed, as the store's queries get).
  *
+ * - The OLAP stores apart from the log, DuckDB (a file in a temporary directory, this
+ *   process) and ClickHouse (BENCH_CLICKHOUSE_URL, default http://127.0.0.1:8123; database
+ *   shop_bench_analytics, dropped before and after): the same ETL over PostgreSQL's log of
+ *   the full history, CPU per 1,000 events adding ClickHouse's server processes (/proc), its
+ *   daily sales checked against the generator's count, then the same dashboard calls, each
+ *   next to the baselines above measured again.
+ *
  * PGlite takes at most PGLITE_MAX_LINES lines of history, the default size (its rows say so
  * when it takes fewer): it runs on one core inside this process, about 1.5 times slower.
- * The default size takes about 10 minutes on 2 vCPUs. Settings: BENCH_DATABASE_URL,
- * BENCH_ANALYTICS_LINES. Linux only (/proc).
+ * The default size takes about 15 minutes on 2 vCPUs. Settings: BENCH_DATABASE_URL,
+ * BENCH_CLICKHOUSE_URL, BENCH_ANALYTICS_LINES. Linux only (/proc).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@clickhouse/client';
 import { PGlite } from '@electric-sql/pglite';
 import { EVENT_TYPES, type OrderCancelled, type OrderPlaced } from '@shop/contracts';
 import { type Database, mulberry32, openPglite, openPostgres, weightedIndex } from '@shop/platform';
@@ -53,10 +61,19 @@ import pg from 'pg';
 import { MIGRATIONS_FOLDER } from '../services/analytics/src/app.ts';
 import { PgAnalyticsStore } from '../services/analytics/src/db/pg-analytics-store.ts';
 import { PgEventLog } from '../services/analytics/src/db/pg-event-log.ts';
-import type { AnalyticsStore, DailySales, DayRange, IncomingEvent } from '../services/analytics/src/domain/ports.ts';
+import { PgEventLogReader } from '../services/analytics/src/db/pg-event-log-reader.ts';
+import type {
+  AnalyticsStore,
+  DailySales,
+  DayRange,
+  EventLogReader,
+  IncomingEvent,
+} from '../services/analytics/src/domain/ports.ts';
 import { salesReport } from '../services/analytics/src/domain/reports.ts';
 import { DEFAULT_BATCH_SIZE, runEtl } from '../services/analytics/src/domain/run-etl.ts';
 import { decodeOrderEvent } from '../services/analytics/src/events/order-events.ts';
+import { ClickHouseAnalyticsStore } from '../services/analytics/src/olap/clickhouse-analytics-store.ts';
+import { DuckDbAnalyticsStore } from '../services/analytics/src/olap/duckdb-analytics-store.ts';
 import {
   CLOCK_TICKS,
   codeVersion,
@@ -809,8 +826,12 @@ async function timeCalls(calls: number, call: () => Promise<unknown>): Promise<T
   return { count: latencies.length, seconds: busy, latencies, errors: 0, capped };
 }
 
-async function dashboard(engine: Engine, label: string, history: History): Promise<{ rows: Row[]; notes: string[] }> {
-  const store = new PgAnalyticsStore(engine.database.db);
+async function dashboard(
+  engine: Engine,
+  label: string,
+  history: History,
+  store: AnalyticsStore = new PgAnalyticsStore(engine.database.db),
+): Promise<{ rows: Row[]; notes: string[] }> {
   const deps = { store, currency: CURRENCY };
   const year: DayRange = { from: dayText(DAYS - 365), to: dayText(DAYS - 1) };
   const quarter: DayRange = { from: dayText(DAYS - 90), to: dayText(DAYS - 1) };
@@ -867,6 +888,144 @@ async function dashboard(engine: Engine, label: string, history: History): Promi
   };
 }
 
+// ---- The OLAP stores apart from the log: DuckDB, ClickHouse ----
+
+const zeroCpu = () => 0;
+
+/** The ClickHouse server's CPU so far, ms: every process named clickhouse-serv. */
+function clickHouseCpu(): number {
+  const pids = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => processStat(pid)?.name.startsWith('clickhouse-serv'));
+  let ticks = 0;
+  for (const value of cpuTicks(pids).values()) ticks += value;
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** ClickHouse at BENCH_CLICKHOUSE_URL, in a database of its own, dropped before and after. */
+function clickHouseTarget(): OlapTarget {
+  const url = process.env.BENCH_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+  const database = 'shop_bench_analytics';
+  const drop = async () => {
+    const client = createClient({ url });
+    try {
+      await client.command({ query: `drop database if exists ${database}` });
+    } finally {
+      await client.close();
+    }
+  };
+  return {
+    name: 'ClickHouse',
+    open: async (log) => {
+      await drop();
+      return ClickHouseAnalyticsStore.open({ url, database, log });
+    },
+    serverCpu: clickHouseCpu,
+    dispose: drop,
+  };
+}
+
+/** An OLAP store that reads the log through an EventLogReader, with what its own processes spend. */
+interface OlapTarget {
+  name: string;
+  open(log: EventLogReader): Promise<AnalyticsStore>;
+  /** CPU of the store's own server processes so far, ms (0: it runs in this process). */
+  serverCpu(): number;
+  dispose(): Promise<void>;
+}
+
+function duckDbTarget(): OlapTarget {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-bench-duckdb-'));
+  return {
+    name: 'DuckDB',
+    open: (log) => DuckDbAnalyticsStore.open({ path: join(dir, 'analytics.duckdb'), log, memoryLimit: '2GB' }),
+    serverCpu: zeroCpu,
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The ETL into a store apart from the log, over PostgreSQL's log of `history`: the same
+ * runEtl call, timed a step at a time; its daily sales must match the generator's count.
+ * Baseline: the PostgreSQL run's statement over the log's JSON.
+ */
+async function olapEtl(
+  engine: Engine,
+  target: OlapTarget,
+  store: AnalyticsStore,
+  history: History,
+  baseline: Row,
+): Promise<Row> {
+  const stepMs: number[] = [];
+  const timedStore: AnalyticsStore = Object.assign(Object.create(store) as AnalyticsStore, {
+    applyNext: async (...args: Parameters<AnalyticsStore['applyNext']>) => {
+      const t0 = performance.now();
+      const result = await store.applyNext(...args);
+      stepMs.push(performance.now() - t0);
+      return result;
+    },
+  });
+  const events = history.events.length;
+  step(`${target.name}: ETL (runEtl, batches of ${thousands(DEFAULT_BATCH_SIZE)}) over ${thousands(events)} events`);
+  const cpuBefore = await engine.cpu();
+  const serverBefore = target.serverCpu();
+  const started = performance.now();
+  const result = await runEtl({ store: timedStore, decode: decodeOrderEvent, batchSize: DEFAULT_BATCH_SIZE });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = await cpuSpent(engine, cpuBefore);
+  const serverMs = target.serverCpu() - serverBefore;
+  if (result.appliedEvents !== events) {
+    throw new Error(`${target.name}: the ETL took ${result.appliedEvents} of ${events} events`);
+  }
+  const stored = (await store.dailySales({ from: dayText(0), to: dayText(DAYS - 1) })).days;
+  const problems = differingDays(stored, [...history.days.values()]);
+  if (problems.length > 0) {
+    throw new Error(
+      `${target.name}: THE ROLLUPS DO NOT AGREE with the generated history on ${problems.slice(0, 5).join(', ')}`,
+    );
+  }
+  const per = (ms: number) => ((ms * 1000) / events).toFixed(1);
+  const own = target.serverCpu === zeroCpu ? '' : ` + ${target.name} ${per(serverMs)}`;
+  return {
+    name: `${target.name}: ETL, runEtl to the end (${thousands(events)} events)`,
+    requests: round(events / seconds),
+    p50: round(percentile(stepMs, 50)),
+    p99: round(percentile(stepMs, 99)),
+    errors: 0,
+    note:
+      `${thousands(history.lines / seconds)} lines/s, ${seconds.toFixed(1)} s; p50/p99: one step; ` +
+      `CPU ${per(cpu.self + cpu.postgres + serverMs)} ms per 1,000 events = this process ${per(cpu.self)} + PostgreSQL ${per(cpu.postgres)}${own}; ` +
+      `daily sales agree with the generated history on all ${stored.length} days`,
+    baseline,
+  };
+}
+
+/** The ETL and the dashboard on each OLAP store apart from the log, over PostgreSQL's log. */
+async function olapStores(
+  engine: Engine,
+  history: History,
+  etlBaseline: Row,
+): Promise<{ rows: Row[]; notes: string[] }> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const target of [duckDbTarget(), clickHouseTarget()]) {
+    try {
+      const store = await target.open(new PgEventLogReader(engine.database.db));
+      try {
+        rows.push(await olapEtl(engine, target, store, history, etlBaseline));
+        const board = await dashboard(engine, target.name, history, store);
+        rows.push(...board.rows);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await target.dispose();
+    }
+  }
+  return { rows, notes };
+}
+
 /** Every phase on one engine; `label` names its rows (with the history's size when it is not the full one). */
 async function runEngine(engine: Engine, label: string, history: History): Promise<{ rows: Row[]; notes: string[] }> {
   const rows: Row[] = [];
@@ -917,6 +1076,11 @@ export async function analyticsScenario(): Promise<Report> {
     const part = await runEngine(postgres, postgres.name, history);
     rows.push(...part.rows);
     notes.push(...part.notes);
+    const etlBaseline = part.rows.find((row) => row.name.includes('one SQL daily rollup'));
+    if (!etlBaseline) throw new Error('the ETL baseline row is missing');
+    const olap = await olapStores(postgres, history, etlBaseline);
+    rows.push(...olap.rows);
+    notes.push(...olap.notes);
   } finally {
     await postgres.close();
   }

@@ -103,13 +103,13 @@ describe('GitHub workflow', () => {
     expect(Object.keys(loaded.template?.events ?? {})).toEqual(expect.arrayContaining(['push', 'pull_request']));
   });
 
-  it('when the tests look for PostgreSQL, Redis and RabbitMQ, then service containers answer on the ports .ci/run waits for', () => {
+  it('when the tests look for PostgreSQL, Redis, RabbitMQ and ClickHouse, then service containers answer on the ports .ci/run waits for', () => {
     const services = plain(job && 'services' in job ? job.services : undefined) as Record<
       string,
       { image: string; ports: string[]; options: string }
     >;
     const images = Object.values(services).map((service) => service.image.split(':')[0]);
-    expect(images.sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
+    expect(images.sort()).toEqual(['clickhouse/clickhouse-server', 'postgres', 'rabbitmq', 'redis']);
     for (const service of Object.values(services)) expect(service.options).toContain('--health-cmd');
 
     const awaited = [...ciRun.matchAll(/port_open (\d+);/g)].map((match) => match[1]);

@@ -73,7 +73,7 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
     config.ETL_INTERVAL_SECONDS,
     logger,
   );
-  const forecasts = new ForecastJob({ store: forecastStore, model: mstlEtsModel, now, logger });
+  const forecasts = new ForecastJob({ store: forecastStore, sales: store, model: mstlEtsModel, now, logger });
   const app = await createHttpApp({
     name: 'analytics',
     description: 'Analytics: every event the shop publishes, rolled up into sales, product and customer figures.',
@@ -83,7 +83,7 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   });
   const context: AnalyticsContext = {
     reports: { store, currency: config.CURRENCY },
-    forecasts: { forecasts: forecastStore, stock: catalog, now },
+    forecasts: { forecasts: forecastStore, sales: store, stock: catalog, now },
     refresh: () => etl.refresh(),
     auth: createAuth(deps.verifier),
     logger,

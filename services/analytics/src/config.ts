@@ -20,6 +20,22 @@ export const AnalyticsConfigSchema = Type.Object({
     description:
       'Where the analytics service reaches the product service for today’s stock (stock-outs) and the catalog (demo history).',
   }),
+  OLAP_STORE: Type.String({
+    default: 'auto',
+    pattern: '^(auto|postgres|duckdb|clickhouse)$',
+    description:
+      'Where the facts and rollups the reports read are kept: duckdb (the file analytics.duckdb under DATA_DIR), clickhouse (CLICKHOUSE_URL) or postgres (tables beside the event log). auto: duckdb in embedded mode; in server mode clickhouse when CLICKHOUSE_URL is set, postgres otherwise.',
+  }),
+  CLICKHOUSE_URL: Type.String({
+    default: '',
+    description:
+      'ClickHouse’s HTTP URL (http://host:8123, user and password in the URL when needed), for OLAP_STORE clickhouse.',
+  }),
+  CLICKHOUSE_DATABASE: Type.String({
+    default: 'shop_analytics',
+    pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+    description: 'The ClickHouse database the analytics tables go in; created when missing.',
+  }),
   EVENT_STREAM_MAX_AGE: Type.String({
     default: '30D',
     pattern: '^[1-9][0-9]*[YMDhms]$',

@@ -16,7 +16,9 @@ import { ProductCatalog } from './clients/product-catalog.ts';
 import { type AnalyticsConfig, loadAnalyticsConfig } from './config.ts';
 import { PgEventLog } from './db/pg-event-log.ts';
 import { PgStreamPosition } from './db/pg-stream-position.ts';
+import type { AnalyticsStore } from './domain/ports.ts';
 import { streamFeed } from './events/stream-feed.ts';
+import { olapStoreKind, openAnalyticsStore } from './olap/open-store.ts';
 import { loadDemoHistory } from './seed/load-demo-history.ts';
 
 export interface RunningAnalytics extends AnalyticsService {
@@ -71,7 +73,10 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
       replayFrom: replayStart(config.STREAM_REPLAY_FROM),
       logger,
     });
+  let store: AnalyticsStore | undefined;
   try {
+    store = await openAnalyticsStore(config, storage.database.db, logger);
+    logger.info({ olap_store: olapStoreKind(config) }, 'analytics store open');
     const tokens = accountTokenGuard(config, { bus, logger });
     await tokens.revocations.start();
     const service = await buildAnalyticsApp({
@@ -81,6 +86,7 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
       verifier: tokens.verifier,
       bus,
       feed: fromStream?.feed,
+      store,
     });
     const url = await listen(service.app, {
       host: config.HOST,
@@ -111,12 +117,14 @@ export async function startAnalytics(options: ServiceStartOptions = {}): Promise
         await service.app.close();
         await fromStream?.stop();
         await tokens.revocations.stop();
+        await store?.close();
         await closeBus();
         await storage.close();
       },
     };
   } catch (error) {
     await stream?.close();
+    await store?.close();
     await closeBus();
     await storage.close();
     throw error;

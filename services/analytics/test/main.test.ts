@@ -1,12 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InProcessBus } from '@shop/platform';
 import { freshPglite, freshPostgresDatabase, testServers } from '@shop/platform/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { PgAnalyticsStore } from '../src/db/pg-analytics-store.ts';
 import { salesReport } from '../src/domain/reports.ts';
 import { startAnalytics } from '../src/main.ts';
+import { ClickHouseAnalyticsStore } from '../src/olap/clickhouse-analytics-store.ts';
+import { DuckDbAnalyticsStore } from '../src/olap/duckdb-analytics-store.ts';
 import { FakeProductService } from './fakes/product-service.ts';
 import { orderPlaced, WAIT } from './helpers.ts';
+import { clickHouseUrl, dropClickHouseDatabase, withClickHouse } from './olap/store-targets.ts';
 
-const env = { PORT: '0', LOG_LEVEL: 'silent', DEMO_HISTORY: 'false' };
+/** Where an embedded start keeps its DuckDB file: a folder of its own, not the working directory's ./data. */
+const tempDataDir = () => mkdtempSync(join(tmpdir(), 'shop-analytics-'));
+
+const env = { PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir(), DEMO_HISTORY: 'false' };
 
 describe('startAnalytics', () => {
   it('when no bus is passed, then it refuses to start and says why', async () => {
@@ -19,6 +30,7 @@ describe('startAnalytics', () => {
     const running = await startAnalytics({ env: { ...env, ANALYTICS_CURRENCY: 'SEK' }, pglite, bus });
     try {
       expect(running.config).toMatchObject({ ETL_INTERVAL_SECONDS: 30, CURRENCY: 'SEK' });
+      expect(running.context.reports.store).toBeInstanceOf(DuckDbAnalyticsStore);
       expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
       const unauthenticated = await fetch(`${running.url}/api/admin/analytics/sales?from=2026-03-01&to=2026-03-02`);
       expect(unauthenticated.status).toBe(401);
@@ -76,7 +88,7 @@ describe('startAnalytics', () => {
       const pglite = await freshPglite();
       const bus = new InProcessBus();
       const catalog = await FakeProductService.start(products);
-      const demoEnv = { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url };
+      const demoEnv = { PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir(), PRODUCT_URL: catalog.url };
       catalog.holdListing();
       let running = await startAnalytics({ env: demoEnv, pglite, bus });
       try {
@@ -123,7 +135,7 @@ describe('startAnalytics', () => {
       const catalog = await FakeProductService.start(products);
       catalog.holdListing();
       const running = await startAnalytics({
-        env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url },
+        env: { PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir(), PRODUCT_URL: catalog.url },
         pglite,
         bus,
       });
@@ -152,7 +164,7 @@ describe('startAnalytics', () => {
       const catalog = await FakeProductService.start(products);
       await catalog.stop();
       const running = await startAnalytics({
-        env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url },
+        env: { PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir(), PRODUCT_URL: catalog.url },
         pglite,
         bus,
       });
@@ -172,7 +184,13 @@ describe('startAnalytics', () => {
       const bus = new InProcessBus();
       try {
         const running = await startAnalytics({
-          env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url, DEMO_HISTORY: 'false' },
+          env: {
+            PORT: '0',
+            LOG_LEVEL: 'silent',
+            DATA_DIR: tempDataDir(),
+            PRODUCT_URL: catalog.url,
+            DEMO_HISTORY: 'false',
+          },
           pglite,
           bus,
         });
@@ -187,17 +205,24 @@ describe('startAnalytics', () => {
     });
 
     it.skipIf(!testServers().postgresUrl)(
-      'when DATABASE_URL is set (server mode), then no history is loaded',
+      'when DATABASE_URL is set (server mode), then no history is loaded, and the rollups are PostgreSQL’s (no CLICKHOUSE_URL)',
       async () => {
         const catalog = await FakeProductService.start(products);
         const { url, drop } = await freshPostgresDatabase();
         const bus = new InProcessBus();
         try {
           const running = await startAnalytics({
-            env: { PORT: '0', LOG_LEVEL: 'silent', PRODUCT_URL: catalog.url, DATABASE_URL: url },
+            env: {
+              PORT: '0',
+              LOG_LEVEL: 'silent',
+              DATA_DIR: tempDataDir(),
+              PRODUCT_URL: catalog.url,
+              DATABASE_URL: url,
+            },
             bus,
           });
           expect(running.config.DEMO_HISTORY).toBe(true);
+          expect(running.context.reports.store).toBeInstanceOf(PgAnalyticsStore);
           expect(await running.demoHistory).toBe(0);
           expect((await running.context.reports.store.status()).events).toBe(0);
           await running.close();
@@ -210,4 +235,43 @@ describe('startAnalytics', () => {
       },
     );
   });
+
+  it.skipIf(!withClickHouse)(
+    'when CLICKHOUSE_URL is set in server mode, then the figures go to ClickHouse, and an order placed on the bus is counted there',
+    async () => {
+      const { url, drop } = await freshPostgresDatabase();
+      const clickHouse = clickHouseUrl();
+      const olapDatabase = `shop_test_${randomBytes(6).toString('hex')}`;
+      const bus = new InProcessBus();
+      try {
+        const running = await startAnalytics({
+          env: { ...env, DATABASE_URL: url, CLICKHOUSE_URL: clickHouse, CLICKHOUSE_DATABASE: olapDatabase },
+          bus,
+        });
+        try {
+          expect(running.context.reports.store).toBeInstanceOf(ClickHouseAnalyticsStore);
+          await bus.publish(
+            orderPlaced({
+              order_id: 8,
+              time: '2026-03-02T12:00:00Z',
+              lines: [{ product_id: 4, quantity: 2, unit_price_cents: 700 }],
+            }),
+          );
+          await vi.waitFor(async () => {
+            expect((await running.context.reports.store.status()).events).toBe(1);
+          }, WAIT);
+          expect(await running.context.refresh()).toMatchObject({ appliedEvents: 1, watermark: 1 });
+          expect(await running.context.reports.store.topProducts({ from: '2026-03-02', to: '2026-03-02' }, 5)).toEqual([
+            { productId: 4, name: 'Product 4', units: 2, revenueCents: 1400 },
+          ]);
+        } finally {
+          await running.close();
+        }
+      } finally {
+        await bus.close();
+        await dropClickHouseDatabase(clickHouse, olapDatabase);
+        await drop();
+      }
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { EtlFacts } from '../domain/facts.ts';
 import type {
   AnalyticsStore,
+  BeforeWatermark,
   BoughtTogether,
   CustomerCounts,
   DailySales,
@@ -10,8 +11,10 @@ import type {
   EtlStatus,
   EtlStep,
   LoggedEvent,
+  ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
+import { lockedEventsPast } from './pg-event-log-reader.ts';
 import {
   dailyProductSales,
   dailySales,
@@ -28,14 +31,6 @@ export const ROLLUPS = 'rollups';
 /** A number as the driver gives it: int8 and sums arrive as text (or bigint). */
 type Count = string | number | bigint;
 
-interface EventRow {
-  sequence: Count;
-  id: string;
-  type: string;
-  time: string | Date;
-  data: unknown;
-}
-
 /** JSON text for one bound parameter, read back in SQL with jsonb_to_recordset: one parameter for any number of rows. */
 const json = (value: unknown): SQL => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -48,44 +43,28 @@ const dayList = (days: readonly string[]): SQL =>
  * rebuilt from them. The OLAP store of a small shop, next to its event log.
  */
 export class PgAnalyticsStore implements AnalyticsStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly beforeWatermark?: BeforeWatermark,
+  ) {}
 
   applyNext(limit: number, toFacts: (events: LoggedEvent[]) => EtlFacts): Promise<EtlStep> {
     return this.db.transaction(async (tx) => {
       const watermark = await lockWatermark(tx);
-      // SHARE mode waits for every transaction still inserting into the log and holds new
-      // ones off until this step commits. Sequences are taken at insert but committed in
-      // any order: without the lock, an event could commit later below a watermark already
-      // past it, and never be counted.
-      await tx.execute(sql`lock table ${event} in share mode`);
-      const rows = await queryRows<EventRow>(
-        tx,
-        sql`select sequence, id, type, coalesce(time, received_at) as time, data
-              from ${event}
-             where sequence > ${watermark}
-             order by sequence
-             limit ${limit}`,
-      );
-      const last = rows.at(-1);
+      const events = await lockedEventsPast(tx, watermark, limit);
+      const last = events.at(-1);
       if (!last) {
         await setWatermark(tx, watermark);
         return { applied: 0, watermark };
       }
-      const facts = toFacts(
-        rows.map((row) => ({
-          sequence: Number(row.sequence),
-          id: row.id,
-          type: row.type,
-          time: new Date(row.time),
-          data: row.data,
-        })),
-      );
+      const facts = toFacts(events);
       await addOrders(tx, facts);
       await addCancellations(tx, facts);
       const orderIds = [...facts.orders, ...facts.cancellations].map((fact) => fact.orderId);
       await rebuildDays(tx, await placementDays(tx, orderIds));
-      await setWatermark(tx, Number(last.sequence));
-      return { applied: rows.length, watermark: Number(last.sequence) };
+      await this.beforeWatermark?.();
+      await setWatermark(tx, last.sequence);
+      return { applied: events.length, watermark: last.sequence };
     });
   }
 
@@ -227,6 +206,31 @@ export class PgAnalyticsStore implements AnalyticsStore {
       ),
     };
   }
+
+  async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
+    const rows = await queryRows<{ product_id: number; day: string; units: Count }>(
+      this.db,
+      sql`select product_id, to_char(day, 'YYYY-MM-DD') as day, units
+            from ${dailyProductSales}
+           where day between ${range.from}::date and ${range.to}::date
+           order by product_id, day`,
+    );
+    return rows.map((row) => ({ productId: Number(row.product_id), day: row.day, units: Number(row.units) }));
+  }
+
+  async hasSales(productId: number): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(
+      this.db,
+      sql`select 1 as one
+            from ${orderLineFact} as l
+           where l.product_id = ${productId}
+             and not exists (select 1 from ${orderCancellation} as c where c.order_id = l.order_id)
+           limit 1`,
+    );
+    return rows.length > 0;
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** The name on the product's latest order line (cancelled or not: it is the product's name that counts). */

@@ -1,17 +1,7 @@
 import { type Db, queryRows } from '@shop/platform';
 import { sql } from 'drizzle-orm';
-import type {
-  DayRange,
-  ForecastMethod,
-  ForecastPoint,
-  ForecastStore,
-  ProductDayUnits,
-  ProductForecast,
-} from '../domain/ports.ts';
-import { dailyProductSales, demandForecast, orderCancellation, orderLineFact } from './schema.ts';
-
-/** A number as the driver gives it: int8 and sums arrive as text (or bigint). */
-type Count = string | number | bigint;
+import type { ForecastMethod, ForecastPoint, ForecastStore, ProductForecast } from '../domain/ports.ts';
+import { demandForecast } from './schema.ts';
 
 interface ForecastRow {
   product_id: number;
@@ -23,7 +13,7 @@ interface ForecastRow {
 
 const FORECAST_COLUMNS = sql`product_id, to_char(made_on, 'YYYY-MM-DD') as made_on, method, backtest_wape, points`;
 
-/** The demand forecasts in PostgreSQL (or PGlite), next to the rollups they are made from. */
+/** The demand forecasts in PostgreSQL (or PGlite), whatever store holds the rollups they are made from. */
 export class PgForecastStore implements ForecastStore {
   constructor(private readonly db: Db) {}
 
@@ -33,17 +23,6 @@ export class PgForecastStore implements ForecastStore {
       sql`select to_char(max(made_on), 'YYYY-MM-DD') as made_on from ${demandForecast}`,
     );
     return row?.made_on ?? null;
-  }
-
-  async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
-    const rows = await queryRows<{ product_id: number; day: string; units: Count }>(
-      this.db,
-      sql`select product_id, to_char(day, 'YYYY-MM-DD') as day, units
-            from ${dailyProductSales}
-           where day between ${range.from}::date and ${range.to}::date
-           order by product_id, day`,
-    );
-    return rows.map((row) => ({ productId: Number(row.product_id), day: row.day, units: Number(row.units) }));
   }
 
   replace(madeOn: string, forecasts: readonly ProductForecast[]): Promise<boolean> {
@@ -89,18 +68,6 @@ export class PgForecastStore implements ForecastStore {
       sql`select ${FORECAST_COLUMNS} from ${demandForecast} order by product_id`,
     );
     return rows.map(toForecast);
-  }
-
-  async hasSales(productId: number): Promise<boolean> {
-    const rows = await queryRows<{ one: number }>(
-      this.db,
-      sql`select 1 as one
-            from ${orderLineFact} as l
-           where l.product_id = ${productId}
-             and not exists (select 1 from ${orderCancellation} as c where c.order_id = l.order_id)
-           limit 1`,
-    );
-    return rows.length > 0;
   }
 }
 

@@ -1,6 +1,6 @@
 import { notFound } from '@shop/platform/errors';
 import { utcDay } from './calendar.ts';
-import type { ForecastPoint, ForecastStore, ProductForecast, StockLookup } from './ports.ts';
+import type { AnalyticsStore, ForecastPoint, ForecastStore, ProductForecast, StockLookup } from './ports.ts';
 
 /** Days each forecast covers, from the day it is made. */
 export const FORECAST_HORIZON_DAYS = 14;
@@ -11,6 +11,8 @@ export const FORECAST_HISTORY_DAYS = 365;
 
 export interface ForecastDeps {
   forecasts: ForecastStore;
+  /** The facts, to tell a product never sold from one whose forecast is still to come. */
+  sales: Pick<AnalyticsStore, 'hasSales'>;
   stock: StockLookup;
   /** The clock: which day is today (UTC). */
   now: () => Date;
@@ -22,11 +24,11 @@ export interface ForecastDeps {
  */
 export async function productForecast(
   productId: number,
-  deps: Pick<ForecastDeps, 'forecasts'>,
+  deps: Pick<ForecastDeps, 'forecasts' | 'sales'>,
 ): Promise<ProductForecast> {
   const forecast = await deps.forecasts.forecast(productId);
   if (forecast) return forecast;
-  if (!(await deps.forecasts.hasSales(productId))) {
+  if (!(await deps.sales.hasSales(productId))) {
     throw notFound(`No sales are recorded for product ${productId}: there is nothing to forecast its demand from.`);
   }
   throw notFound(

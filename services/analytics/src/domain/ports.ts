@@ -31,6 +31,33 @@ export interface LoggedEvent {
   data: unknown;
 }
 
+/**
+ * The event log as an OLAP store outside its database reads it (DuckDB, ClickHouse): a
+ * batch past the store's watermark, with the log held still while the store takes it in.
+ */
+export interface EventLogReader {
+  /**
+   * Runs `step` with up to `limit` events logged past `after`, in sequence order. Until
+   * `step` is over, no event can commit below the last of them (sequences are taken at
+   * insert but committed in any order), so a watermark moved past them misses none.
+   */
+  readPast<T>(after: number, limit: number, step: (events: LoggedEvent[]) => Promise<T>): Promise<T>;
+  /** Events in the log, and those of them past `watermark`. */
+  count(watermark: number): Promise<{ events: number; past: number }>;
+  /**
+   * The id of the event logged at `sequence`, or null: a store kept apart from the log
+   * checks with it that the log is still the one its watermark counts in (not a new,
+   * emptied database whose sequences start over).
+   */
+  idAt(sequence: number): Promise<string | null>;
+}
+
+/**
+ * A fault a test injects into an ETL step: called after the step's facts and rollups are
+ * written, right before its watermark moves, where a dying process would do most harm.
+ */
+export type BeforeWatermark = () => void | Promise<void>;
+
 /** What one ETL step did. */
 export interface EtlStep {
   /** Events taken in: every one read past the watermark, whether it made a fact or not. */
@@ -90,8 +117,9 @@ export interface EtlStatus {
 
 /**
  * The OLAP store: the facts and rollups the reports read, kept up to date from the event
- * log. Adapters: PostgreSQL (and PGlite) rollups; a DuckDB or ClickHouse one can take its
- * place for a bigger shop, as long as a step stays all-or-nothing with its watermark.
+ * log. Adapters: PostgreSQL (and PGlite) rollups beside the log; DuckDB (a file) and
+ * ClickHouse, which read the log through an EventLogReader. Every adapter passes one
+ * contract suite (test/olap/analytics-store.contract.test.ts).
  */
 export interface AnalyticsStore {
   /**
@@ -109,6 +137,12 @@ export interface AnalyticsStore {
   topProducts(range: DayRange, limit: number): Promise<ProductSales[]>;
   customers(range: DayRange): Promise<CustomerCounts>;
   boughtWith(productId: number, limit: number): Promise<BoughtTogether>;
+  /** The units each product sold per day of `range` (days without sales left out), by product then day. */
+  dailyUnits(range: DayRange): Promise<ProductDayUnits[]>;
+  /** Whether any sale of the product (an order that stands) is in the facts. */
+  hasSales(productId: number): Promise<boolean>;
+  /** Lets go of what the store holds open (a file, a connection pool); the database's own are the service's. */
+  close(): Promise<void>;
 }
 
 /** How a forecast was made: the model (MSTL + AutoETS) or, for a short history, the seasonal average. */
@@ -142,12 +176,10 @@ export interface ProductDayUnits {
   units: number;
 }
 
-/** The demand forecasts, made from the daily product sales and replaced all at once. */
+/** The demand forecasts, made from the daily product sales (AnalyticsStore.dailyUnits) and replaced all at once. */
 export interface ForecastStore {
   /** The day the stored forecasts were made (the latest, should they differ); null when none is stored. */
   madeOn(): Promise<string | null>;
-  /** The units each product sold per day of `range` (days without sales left out), by product then day. */
-  dailyUnits(range: DayRange): Promise<ProductDayUnits[]>;
   /**
    * Replaces every stored forecast with `forecasts`, made on `madeOn`, in one transaction.
    * False, and nothing changed, when forecasts made on `madeOn` or later are stored already
@@ -158,8 +190,6 @@ export interface ForecastStore {
   forecast(productId: number): Promise<ProductForecast | null>;
   /** Every stored forecast, by product id. */
   all(): Promise<ProductForecast[]>;
-  /** Whether any sale of the product (an order that stands) is in the rollups. */
-  hasSales(productId: number): Promise<boolean>;
 }
 
 /** A product as the catalog has it now. */

@@ -2,11 +2,13 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '@shop/platform';
 import { formatDay, parseDay, utcDay } from '../domain/calendar.ts';
 import { FORECAST_HISTORY_DAYS, FORECAST_HORIZON_DAYS, FORECAST_LEVEL, round2 } from '../domain/forecasts.ts';
-import type { ForecastStore, ProductDayUnits, ProductForecast } from '../domain/ports.ts';
+import type { AnalyticsStore, ForecastStore, ProductDayUnits, ProductForecast } from '../domain/ports.ts';
 import { type DemandForecast, forecastDemand, type Model, seasonalAverage } from './demand-forecast.ts';
 
 export interface MakeForecastsDeps {
   store: ForecastStore;
+  /** The daily product sales the forecasts learn from. */
+  sales: Pick<AnalyticsStore, 'dailyUnits'>;
   model: Model;
   logger: Logger;
   /** Asked between products: true ends the run at once, nothing written (the service is closing). */
@@ -35,7 +37,7 @@ export async function makeForecasts(now: Date, deps: MakeForecastsDeps): Promise
   if (stored !== null && stored >= madeOn) return { outcome: 'already_made', madeOn };
   const started = performance.now();
   const today = parseDay(madeOn) as number;
-  const history = await deps.store.dailyUnits({
+  const history = await deps.sales.dailyUnits({
     from: formatDay(today - FORECAST_HISTORY_DAYS),
     to: formatDay(today - 1),
   });

@@ -1,5 +1,5 @@
 import { type Logger, PeriodicJob } from '@shop/platform';
-import type { ForecastStore } from '../domain/ports.ts';
+import type { AnalyticsStore, ForecastStore } from '../domain/ports.ts';
 import type { Model } from '../forecast/demand-forecast.ts';
 import { type ForecastRun, makeForecasts } from '../forecast/make-forecasts.ts';
 
@@ -8,6 +8,8 @@ export const FORECAST_CHECK_SECONDS = 3_600;
 
 export interface ForecastJobDeps {
   store: ForecastStore;
+  /** The daily product sales the forecasts learn from. */
+  sales: Pick<AnalyticsStore, 'dailyUnits'>;
   model: Model;
   /** The clock: which day is today (UTC). */
   now: () => Date;

@@ -3,6 +3,7 @@ import { databaseTargets } from '@shop/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/app.ts';
+import { PgAnalyticsStore } from '../../src/db/pg-analytics-store.ts';
 import { PgForecastStore } from '../../src/db/pg-forecast-store.ts';
 import type { ForecastStore } from '../../src/domain/ports.ts';
 import type { Model } from '../../src/forecast/demand-forecast.ts';
@@ -77,7 +78,13 @@ describe.each(databaseTargets())('making the forecasts ($name)', (target) => {
   it('when the job starts, then its first run waits for the ETL’s first run, and stop ends the schedule', async () => {
     await sales(2);
     const store = new CountingStore(database.db);
-    const job = new ForecastJob({ store, model: mstlEtsModel, now: () => NOW, logger });
+    const job = new ForecastJob({
+      store,
+      sales: new PgAnalyticsStore(database.db),
+      model: mstlEtsModel,
+      now: () => NOW,
+      logger,
+    });
     let etlDone!: () => void;
     job.start(new Promise<void>((resolve) => (etlDone = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -92,6 +99,7 @@ describe.each(databaseTargets())('making the forecasts ($name)', (target) => {
     await sales(40);
     const job = new ForecastJob({
       store: new PgForecastStore(database.db),
+      sales: new PgAnalyticsStore(database.db),
       model: mstlEtsModel,
       now: () => NOW,
       logger,
@@ -106,6 +114,7 @@ describe.each(databaseTargets())('making the forecasts ($name)', (target) => {
     await sales(3);
     const job = new ForecastJob({
       store: new PgForecastStore(database.db),
+      sales: new PgAnalyticsStore(database.db),
       model: mstlEtsModel,
       now: () => NOW,
       logger,
@@ -130,7 +139,14 @@ describe.each(databaseTargets())('making the forecasts ($name)', (target) => {
         return made;
       },
     });
-    expect(await makeForecasts(NOW, { store: racing, model: mstlEtsModel, logger })).toEqual({
+    expect(
+      await makeForecasts(NOW, {
+        store: racing,
+        sales: new PgAnalyticsStore(database.db),
+        model: mstlEtsModel,
+        logger,
+      }),
+    ).toEqual({
       outcome: 'already_made',
       madeOn: '2026-03-16',
     });
@@ -145,7 +161,12 @@ describe.each(databaseTargets())('making the forecasts ($name)', (target) => {
       if (calls === 1) throw new Error('the model gave up');
       return mstlEtsModel(history, horizon, level);
     };
-    const run = await makeForecasts(NOW, { store: new PgForecastStore(database.db), model: failingOnce, logger });
+    const run = await makeForecasts(NOW, {
+      store: new PgForecastStore(database.db),
+      sales: new PgAnalyticsStore(database.db),
+      model: failingOnce,
+      logger,
+    });
     expect(run).toMatchObject({ outcome: 'made', products: 2 });
     const [first, second] = await new PgForecastStore(database.db).all();
     expect(first).toMatchObject({ productId: 1, method: 'seasonal_average' });
