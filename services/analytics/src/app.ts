@@ -23,6 +23,7 @@ import { decodeOrderEvent } from './events/order-events.ts';
 import type { EventFeed } from './events/stream-feed.ts';
 import { mstlEtsModel } from './forecast/mstl-model.ts';
 import { EtlJob } from './jobs/etl-job.ts';
+import { EtlSchedule } from './jobs/etl-schedule.ts';
 import { ForecastJob } from './jobs/forecast-job.ts';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 
@@ -70,7 +71,7 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<AnalyticsS
   const catalog = new ProductCatalog(config.PRODUCT_URL);
   const etl = new EtlJob(
     { store, decode: decodeOrderEvent, batchSize: deps.etlBatchSize ?? DEFAULT_BATCH_SIZE },
-    config.ETL_INTERVAL_SECONDS,
+    new EtlSchedule({ database, intervalSeconds: config.ETL_INTERVAL_SECONDS, logger }),
     logger,
   );
   const forecasts = new ForecastJob({ store: forecastStore, sales: store, model: mstlEtsModel, now, logger });

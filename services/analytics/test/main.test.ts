@@ -31,7 +31,8 @@ describe('startAnalytics', () => {
     try {
       expect(running.config).toMatchObject({ ETL_INTERVAL_SECONDS: 30, CURRENCY: 'SEK' });
       expect(running.context.reports.store).toBeInstanceOf(DuckDbAnalyticsStore);
-      expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+      // Ready once the database answers: the job engine's first start may hold PGlite for a moment.
+      await vi.waitFor(async () => expect((await fetch(`${running.url}/health/ready`)).status).toBe(200), WAIT);
       const unauthenticated = await fetch(`${running.url}/api/admin/analytics/sales?from=2026-03-01&to=2026-03-02`);
       expect(unauthenticated.status).toBe(401);
 

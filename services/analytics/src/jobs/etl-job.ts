@@ -1,32 +1,33 @@
-import { type Logger, PeriodicJob } from '@shop/platform';
+import type { Logger } from '@shop/platform';
 import { type EtlResult, type RunEtlDeps, runEtl } from '../domain/run-etl.ts';
+import type { EtlSchedule } from './etl-schedule.ts';
 
 /**
- * Runs the ETL every `intervalSeconds` and whenever an admin asks (refresh), never two runs
- * at a time. A refresh asked for while a run goes on joins it and then the one run after
- * it, shared by every refresh that asked meanwhile: the run in progress may have read the
- * log before the caller's events arrived, the next one cannot have.
+ * Runs the ETL on `schedule` (a pg-boss job every interval, across the replicas: see
+ * etl-schedule.ts) and whenever an admin asks (refresh), never two runs at a time in this
+ * process. A refresh asked for while a run goes on joins it and then the one run after it,
+ * shared by every refresh that asked meanwhile: the run in progress may have read the log
+ * before the caller's events arrived, the next one cannot have. Scheduled runs go through
+ * refresh too.
  */
 export class EtlJob {
-  private readonly schedule: PeriodicJob;
   private running: Promise<EtlResult> | undefined;
   private following: Promise<EtlResult> | undefined;
 
   constructor(
     private readonly etl: RunEtlDeps,
-    intervalSeconds: number,
+    private readonly schedule: EtlSchedule,
     private readonly logger: Logger,
-  ) {
-    this.schedule = new PeriodicJob(() => this.scheduledRun(), intervalSeconds);
-  }
+  ) {}
 
   /**
-   * Runs once now (the rollups catch up with what arrived while the service was down), then
-   * on schedule. Resolves when that first run ends, failed or not (a failure is logged).
+   * Runs once now, in-process (the rollups catch up with what arrived while the service was
+   * down), and starts the schedule. Resolves when that first run ends, failed or not (a
+   * failure is logged).
    */
   start(): Promise<void> {
-    const first = this.schedule.runOnce();
-    this.schedule.start();
+    const first = this.scheduledRun().catch(() => undefined);
+    this.schedule.start(() => this.scheduledRun());
     return first;
   }
 
@@ -47,7 +48,7 @@ export class EtlJob {
     return { ...next, appliedEvents: (joined?.appliedEvents ?? 0) + next.appliedEvents };
   }
 
-  /** Ends the schedule and waits for the runs under way. */
+  /** Ends the schedule (this replica's part of it) and waits for the runs under way. */
   async stop(): Promise<void> {
     await this.schedule.stop();
     await Promise.allSettled([this.running, this.following]);
@@ -71,6 +72,7 @@ export class EtlJob {
     return run;
   }
 
+  /** A run of the schedule's: logged; a failure is rethrown too, for pg-boss to mark its job failed. */
   private async scheduledRun(): Promise<void> {
     try {
       const result = await this.refresh();
@@ -79,6 +81,7 @@ export class EtlJob {
       }
     } catch (error) {
       this.logger.error({ err: error }, 'analytics ETL failed; retrying next interval');
+      throw error;
     }
   }
 }
