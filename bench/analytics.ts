@@ -723,11 +723,10 @@ async function rollupDays(engine: Engine): Promise<DailySales[]> {
   );
 }
 
-async function etl(engine: Engine, label: string, history: History): Promise<{ rows: Row[]; notes: string[] }> {
-  const store = new PgAnalyticsStore(engine.database.db);
+/** The store as the ETL job holds it, each step (applyNext) timed into `stepMs`. */
+function timedSteps(store: AnalyticsStore): { store: AnalyticsStore; stepMs: number[] } {
   const stepMs: number[] = [];
-  // The store as the ETL job holds it, each step timed.
-  const timedStore: AnalyticsStore = Object.assign(Object.create(store) as AnalyticsStore, {
+  const timed: AnalyticsStore = Object.assign(Object.create(store) as AnalyticsStore, {
     applyNext: async (...args: Parameters<AnalyticsStore['applyNext']>) => {
       const t0 = performance.now();
       const result = await store.applyNext(...args);
@@ -735,6 +734,11 @@ async function etl(engine: Engine, label: string, history: History): Promise<{ r
       return result;
     },
   });
+  return { store: timed, stepMs };
+}
+
+async function etl(engine: Engine, label: string, history: History): Promise<{ rows: Row[]; notes: string[] }> {
+  const { store: timedStore, stepMs } = timedSteps(new PgAnalyticsStore(engine.database.db));
   const events = history.events.length;
 
   step(`${label}: ETL (runEtl, batches of ${thousands(DEFAULT_BATCH_SIZE)}) over ${thousands(events)} events`);
@@ -957,15 +961,7 @@ async function olapEtl(
   history: History,
   baseline: Row,
 ): Promise<Row> {
-  const stepMs: number[] = [];
-  const timedStore: AnalyticsStore = Object.assign(Object.create(store) as AnalyticsStore, {
-    applyNext: async (...args: Parameters<AnalyticsStore['applyNext']>) => {
-      const t0 = performance.now();
-      const result = await store.applyNext(...args);
-      stepMs.push(performance.now() - t0);
-      return result;
-    },
-  });
+  const { store: timedStore, stepMs } = timedSteps(store);
   const events = history.events.length;
   step(`${target.name}: ETL (runEtl, batches of ${thousands(DEFAULT_BATCH_SIZE)}) over ${thousands(events)} events`);
   const cpuBefore = await engine.cpu();

@@ -14,6 +14,15 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
+import {
+  type Count,
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from '../domain/store-rows.ts';
 import { lockedEventsPast } from './pg-event-log-reader.ts';
 import {
   dailyProductSales,
@@ -27,9 +36,6 @@ import {
 
 /** The name of the rollups' row in etl_state. */
 export const ROLLUPS = 'rollups';
-
-/** A number as the driver gives it: int8 and sums arrive as text (or bigint). */
-type Count = string | number | bigint;
 
 /** JSON text for one bound parameter, read back in SQL with jsonb_to_recordset: one parameter for any number of rows. */
 const json = (value: unknown): SQL => sql`${JSON.stringify(value)}::jsonb`;
@@ -87,13 +93,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
   }
 
   async dailySales(range: DayRange): Promise<{ currency: string | null; days: DailySales[] }> {
-    const rows = await queryRows<{
-      day: string;
-      orders: Count;
-      units: Count;
-      revenue_cents: Count;
-      cancelled_orders: Count;
-    }>(
+    const rows = await queryRows<DailySalesRow>(
       this.db,
       sql`select to_char(day, 'YYYY-MM-DD') as day, orders, units, revenue_cents, cancelled_orders
             from ${dailySales}
@@ -113,18 +113,12 @@ export class PgAnalyticsStore implements AnalyticsStore {
     );
     return {
       currency: latest?.currency ?? null,
-      days: rows.map((row) => ({
-        day: row.day,
-        orders: Number(row.orders),
-        units: Number(row.units),
-        revenueCents: Number(row.revenue_cents),
-        cancelledOrders: Number(row.cancelled_orders),
-      })),
+      days: rows.map(toDailySales),
     };
   }
 
   async topProducts(range: DayRange, limit: number): Promise<ProductSales[]> {
-    const rows = await queryRows<{ product_id: number; name: string; units: Count; revenue_cents: Count }>(
+    const rows = await queryRows<ProductSalesRow & { name: string }>(
       this.db,
       sql`with totals as (
             select product_id, sum(units) as units, sum(revenue_cents) as revenue_cents
@@ -138,12 +132,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
             from totals
            order by totals.units desc, totals.revenue_cents desc, totals.product_id`,
     );
-    return rows.map((row) => ({
-      productId: Number(row.product_id),
-      name: row.name,
-      units: Number(row.units),
-      revenueCents: Number(row.revenue_cents),
-    }));
+    return rows.map((row) => toProductSales(row, row.name));
   }
 
   async customers(range: DayRange): Promise<CustomerCounts> {
@@ -208,14 +197,14 @@ export class PgAnalyticsStore implements AnalyticsStore {
   }
 
   async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
-    const rows = await queryRows<{ product_id: number; day: string; units: Count }>(
+    const rows = await queryRows<ProductDayUnitsRow>(
       this.db,
       sql`select product_id, to_char(day, 'YYYY-MM-DD') as day, units
             from ${dailyProductSales}
            where day between ${range.from}::date and ${range.to}::date
            order by product_id, day`,
     );
-    return rows.map((row) => ({ productId: Number(row.product_id), day: row.day, units: Number(row.units) }));
+    return rows.map(toProductDayUnits);
   }
 
   async hasSales(productId: number): Promise<boolean> {

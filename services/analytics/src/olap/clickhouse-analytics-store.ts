@@ -14,6 +14,15 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
+import {
+  type Count,
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from '../domain/store-rows.ts';
 import { day, identifier, integer, integers } from './clickhouse-literals.ts';
 
 export interface ClickHouseStoreOptions {
@@ -84,9 +93,6 @@ const STANDS = 'order_id NOT IN (SELECT order_id FROM order_cancellation)';
 /** Order ids per query when asking which are held: keeps the SQL well under the server's max_query_size. */
 const IDS_PER_QUERY = 5_000;
 
-/** A number as ClickHouse's JSON gives it: 64-bit integers arrive as text. */
-type Count = string | number;
-
 /** Where the ETL stands: `version` orders etl_state's rows, the newest one counts. */
 interface EtlState {
   watermark: number;
@@ -150,13 +156,7 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
   }
 
   async dailySales(range: DayRange): Promise<{ currency: string | null; days: DailySales[] }> {
-    const rows = await this.rows<{
-      day: string;
-      orders: Count;
-      units: Count;
-      revenue_cents: Count;
-      cancelled_orders: Count;
-    }>(
+    const rows = await this.rows<DailySalesRow>(
       `SELECT toString(placed_on) AS day,
               countIf(NOT cancelled) AS orders,
               sumIf(order_units, NOT cancelled) AS units,
@@ -179,18 +179,12 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     );
     return {
       currency: latest?.currency ?? null,
-      days: rows.map((row) => ({
-        day: row.day,
-        orders: Number(row.orders),
-        units: Number(row.units),
-        revenueCents: Number(row.revenue_cents),
-        cancelledOrders: Number(row.cancelled_orders),
-      })),
+      days: rows.map(toDailySales),
     };
   }
 
   async topProducts(range: DayRange, limit: number): Promise<ProductSales[]> {
-    const rows = await this.rows<{ product_id: number; units: Count; revenue_cents: Count }>(
+    const rows = await this.rows<ProductSalesRow>(
       `SELECT product_id, sum(quantity) AS units, sum(line_revenue_cents) AS revenue_cents
          FROM (
            SELECT product_id, quantity, revenue_cents AS line_revenue_cents
@@ -201,13 +195,8 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
         ORDER BY units DESC, revenue_cents DESC, product_id
         LIMIT ${integer(limit)}`,
     );
-    const names = await this.latestNames(rows.map((row) => row.product_id));
-    return rows.map((row) => ({
-      productId: Number(row.product_id),
-      name: names.get(Number(row.product_id)) ?? '',
-      units: Number(row.units),
-      revenueCents: Number(row.revenue_cents),
-    }));
+    const names = await this.latestNames(rows.map((row) => Number(row.product_id)));
+    return rows.map((row) => toProductSales(row, names.get(Number(row.product_id)) ?? ''));
   }
 
   async customers(range: DayRange): Promise<CustomerCounts> {
@@ -254,14 +243,14 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
   }
 
   async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
-    const rows = await this.rows<{ product_id: number; day: string; units: Count }>(
+    const rows = await this.rows<ProductDayUnitsRow>(
       `SELECT product_id, toString(placed_on) AS day, sum(quantity) AS units
          FROM order_line_fact FINAL
         WHERE ${inRange('placed_on', range)} AND ${STANDS}
         GROUP BY product_id, placed_on
         ORDER BY product_id, placed_on`,
     );
-    return rows.map((row) => ({ productId: Number(row.product_id), day: row.day, units: Number(row.units) }));
+    return rows.map(toProductDayUnits);
   }
 
   async hasSales(productId: number): Promise<boolean> {

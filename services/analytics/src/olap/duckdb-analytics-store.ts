@@ -27,6 +27,14 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
+import {
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from '../domain/store-rows.ts';
 
 export interface DuckDbStoreOptions {
   /** The database file (created with its folder when missing), or ':memory:'. */
@@ -157,7 +165,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
   }
 
   async dailySales(range: DayRange): Promise<{ currency: string | null; days: DailySales[] }> {
-    const rows = await this.rows(
+    const rows = await this.rows<DailySalesRow>(
       `select strftime(day, '%Y-%m-%d') as day, orders, units, revenue_cents, cancelled_orders
          from daily_sales
         where day between $1::date and $2::date
@@ -175,18 +183,12 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     );
     return {
       currency: latest ? String(latest.currency) : null,
-      days: rows.map((row) => ({
-        day: String(row.day),
-        orders: Number(row.orders),
-        units: Number(row.units),
-        revenueCents: Number(row.revenue_cents),
-        cancelledOrders: Number(row.cancelled_orders),
-      })),
+      days: rows.map(toDailySales),
     };
   }
 
   async topProducts(range: DayRange, limit: number): Promise<ProductSales[]> {
-    const rows = await this.rows(
+    const rows = await this.rows<ProductSalesRow & { name: string }>(
       `with totals as (
          select product_id, sum(units) as units, sum(revenue_cents) as revenue_cents
            from daily_product_sales
@@ -200,12 +202,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
         order by totals.units desc, totals.revenue_cents desc, totals.product_id`,
       [range.from, range.to, limit],
     );
-    return rows.map((row) => ({
-      productId: Number(row.product_id),
-      name: String(row.name),
-      units: Number(row.units),
-      revenueCents: Number(row.revenue_cents),
-    }));
+    return rows.map((row) => toProductSales(row, row.name));
   }
 
   async customers(range: DayRange): Promise<CustomerCounts> {
@@ -265,14 +262,14 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
   }
 
   async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
-    const rows = await this.rows(
+    const rows = await this.rows<ProductDayUnitsRow>(
       `select product_id, strftime(day, '%Y-%m-%d') as day, units
          from daily_product_sales
         where day between $1::date and $2::date
         order by product_id, day`,
       [range.from, range.to],
     );
-    return rows.map((row) => ({ productId: Number(row.product_id), day: String(row.day), units: Number(row.units) }));
+    return rows.map(toProductDayUnits);
   }
 
   async hasSales(productId: number): Promise<boolean> {
@@ -445,9 +442,10 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     );
   }
 
-  private async rows(sql: string, values: Array<string | number> = []): Promise<Row[]> {
+  /** The rows of a read, as JSON values (64-bit integers as text), typed as the SQL names its columns. */
+  private async rows<T = Row>(sql: string, values: Array<string | number> = []): Promise<T[]> {
     const reader = await this.reader.runAndReadAll(sql, values);
-    return reader.getRowObjectsJson();
+    return reader.getRowObjectsJson() as T[];
   }
 }
 
