@@ -154,7 +154,8 @@ function keysOf(object: ISecret | IConfigMap | undefined): Set<string> | undefin
 
 /**
  * Every ConfigMap and Secret a container reads (envFrom, configMapKeyRef, secretKeyRef) is
- * rendered with the key it reads, or, for a Secret the operator creates, documented with it.
+ * rendered with the key it reads, or, for a Secret the operator creates, documented with it;
+ * a key read as optional may be missing, not its Secret.
  */
 export function envSourceProblems(objects: readonly K8sObject[], external?: ExternalSecret): string[] {
   const configMap = (name: string) =>
@@ -180,7 +181,10 @@ export function envSourceProblems(objects: readonly K8sObject[], external?: Exte
           problems.push(`${where}: ${variable.name} reads ConfigMap ${fromConfig.name} key ${fromConfig.key}, absent`);
         }
         const fromSecret = variable.valueFrom?.secretKeyRef;
-        if (fromSecret && !secret(fromSecret.name ?? '')?.has(fromSecret.key)) {
+        // An optional key may be absent (the pod starts without it); its Secret may not.
+        const present = (keys: Set<string> | undefined) =>
+          keys?.has(fromSecret?.key ?? '') || (fromSecret?.optional && keys);
+        if (fromSecret && !present(secret(fromSecret.name ?? ''))) {
           problems.push(`${where}: ${variable.name} reads Secret ${fromSecret.name} key ${fromSecret.key}, absent`);
         }
       }
