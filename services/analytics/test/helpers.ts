@@ -144,7 +144,7 @@ export async function buildTestAnalytics(
       await service.forecasts.run();
       await database.db.execute(sql`truncate analytics.event, analytics.etl_state, analytics.order_fact,
         analytics.order_line_fact, analytics.order_cancellation, analytics.daily_sales,
-        analytics.daily_product_sales, analytics.demand_forecast restart identity`);
+        analytics.daily_product_sales, analytics.product_name, analytics.demand_forecast restart identity`);
     },
     close: async () => {
       await bus.close();
@@ -266,6 +266,7 @@ const TABLES: Record<string, string> = {
   order_cancellation: 'order_id',
   daily_sales: 'day',
   daily_product_sales: 'day, product_id',
+  product_name: 'product_id',
 };
 
 /** Every row of every analytics table, as JSON text per table: equal snapshots, equal contents. */

@@ -32,6 +32,7 @@ import {
   orderCancellation,
   orderFact,
   orderLineFact,
+  productName,
 } from './schema.ts';
 
 /** The name of the rollups' row in etl_state. */
@@ -65,6 +66,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
       }
       const facts = toFacts(events);
       await addOrders(tx, facts);
+      await renameProducts(tx, facts);
       await addCancellations(tx, facts);
       const orderIds = [...facts.orders, ...facts.cancellations].map((fact) => fact.orderId);
       await rebuildDays(tx, await placementDays(tx, orderIds));
@@ -224,12 +226,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
 
 /** The name on the product's latest order line (cancelled or not: it is the product's name that counts). */
 function latestName(productId: SQL): SQL {
-  return sql`(select l.name
-                from ${orderLineFact} as l
-                join ${orderFact} as f on f.order_id = l.order_id
-               where l.product_id = ${productId}
-               order by f.placed_at desc, f.order_id desc
-               limit 1)`;
+  return sql`(select n.name from ${productName} as n where n.product_id = ${productId})`;
 }
 
 /**
@@ -287,6 +284,26 @@ async function addOrders(tx: Db, facts: EtlFacts): Promise<void> {
       cross join lateral jsonb_to_recordset(incoming.lines)
         as line (product_id integer, name text, quantity integer, revenue_cents bigint)
     on conflict do nothing`);
+}
+
+/**
+ * Each product of the orders' lines takes its line's name when that order is its latest
+ * (by placed_at, then order id). Orders held already change nothing: their lines are the
+ * ones they were.
+ */
+async function renameProducts(tx: Db, facts: EtlFacts): Promise<void> {
+  if (facts.orders.length === 0) return;
+  const orderIds = facts.orders.map((order) => order.orderId);
+  await tx.execute(sql`
+    insert into ${productName} (product_id, name, placed_at, order_id)
+    select distinct on (l.product_id) l.product_id, l.name, f.placed_at, f.order_id
+      from ${orderLineFact} as l
+      join ${orderFact} as f on f.order_id = l.order_id
+     where l.order_id in (select value::integer from jsonb_array_elements_text(${json(orderIds)}))
+     order by l.product_id, f.placed_at desc, f.order_id desc
+    on conflict (product_id) do update
+       set name = excluded.name, placed_at = excluded.placed_at, order_id = excluded.order_id
+     where (excluded.placed_at, excluded.order_id) > (${productName}.placed_at, ${productName}.order_id)`);
 }
 
 async function addCancellations(tx: Db, facts: EtlFacts): Promise<void> {

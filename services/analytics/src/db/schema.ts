@@ -72,6 +72,19 @@ export const orderLineFact = analytics.table(
 );
 
 /**
+ * Each product's name on its latest order line (by placed_at, then order id), cancelled or
+ * not: the name the reports show, kept by the ETL so that naming a product reads one row,
+ * not all of its lines.
+ */
+export const productName = analytics.table('product_name', {
+  productId: integer('product_id').primaryKey(),
+  name: text('name').notNull(),
+  /** The line's order: when it was placed, and its id, which breaks a tie. */
+  placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
+  orderId: integer('order_id').notNull(),
+});
+
+/**
  * Cancelled orders. Apart from `order_fact`, so that a cancellation taken in before its
  * order's placement (events arrive in any order) still counts once the placement arrives.
  */
