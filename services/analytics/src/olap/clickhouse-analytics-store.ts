@@ -43,7 +43,10 @@ export interface ClickHouseStoreOptions {
  * keys: each table is a ReplacingMergeTree whose sorting key is the fact's identity, so a
  * row written twice (a step repeated after dying before its watermark moved) is one row
  * to every read below (FINAL where rows are counted or summed). Lines carry their order's
- * placed_at and placed_on so that no report needs a join. Times are epoch milliseconds:
+ * placed_at and placed_on so that no report needs a join. The daily rollups are rewritten
+ * whole for each day a step touches, under the step's version: the newest version of a day
+ * is the day (a product whose orders of the day were all cancelled since keeps a row of
+ * zeros, which the reads leave out). Times are epoch milliseconds:
  * DateTime64 is newer than the oldest server supported (18.16).
  */
 const TABLES = [
@@ -76,10 +79,31 @@ const TABLES = [
      order_id Int32,
      cancelled_at_ms Int64
    ) ENGINE = ReplacingMergeTree ORDER BY order_id`,
+  `CREATE TABLE IF NOT EXISTS daily_sales (
+     day Date,
+     orders UInt32,
+     units Int64,
+     revenue_cents Int64,
+     cancelled_orders UInt32,
+     version UInt64
+   ) ENGINE = ReplacingMergeTree(version) ORDER BY day`,
+  `CREATE TABLE IF NOT EXISTS daily_product_sales (
+     day Date,
+     product_id Int32,
+     units Int64,
+     revenue_cents Int64,
+     version UInt64
+   ) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(day) ORDER BY (day, product_id)`,
 ];
 
 /** The tables a new log empties. */
-const FACT_TABLES = ['order_fact', 'order_line_fact', 'order_cancellation'] as const;
+const FACT_TABLES = [
+  'order_fact',
+  'order_line_fact',
+  'order_cancellation',
+  'daily_sales',
+  'daily_product_sales',
+] as const;
 
 /** The row of etl_state that holds the facts' watermark. */
 const ROLLUPS = 'rollups';
@@ -157,18 +181,14 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
   async dailySales(range: DayRange): Promise<{ currency: string | null; days: DailySales[] }> {
     const rows = await this.rows<DailySalesRow>(
-      `SELECT toString(placed_on) AS day,
-              countIf(NOT cancelled) AS orders,
-              sumIf(order_units, NOT cancelled) AS units,
-              sumIf(order_revenue_cents, NOT cancelled) AS revenue_cents,
-              countIf(cancelled) AS cancelled_orders
+      // The day as text under another name: an alias would stand for the column in WHERE.
+      `SELECT toString(sold_on) AS day, orders, units, revenue_cents, cancelled_orders
          FROM (
-           SELECT placed_on, units AS order_units, revenue_cents AS order_revenue_cents, ${CANCELLED} AS cancelled
-             FROM order_fact FINAL
-            WHERE ${inRange('placed_on', range)}
+           SELECT day AS sold_on, orders, units, revenue_cents, cancelled_orders
+             FROM daily_sales FINAL
+            WHERE ${inRange('day', range)}
          )
-        GROUP BY placed_on
-        ORDER BY placed_on`,
+        ORDER BY sold_on`,
     );
     // The range's latest order, by placed_at then order id as in PostgreSQL; rows of one order are alike, so no FINAL.
     const [latest] = await this.rows<{ currency: string }>(
@@ -185,11 +205,11 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
   async topProducts(range: DayRange, limit: number): Promise<ProductSales[]> {
     const rows = await this.rows<ProductSalesRow>(
-      `SELECT product_id, sum(quantity) AS units, sum(line_revenue_cents) AS revenue_cents
+      `SELECT product_id, sum(day_units) AS units, sum(day_revenue_cents) AS revenue_cents
          FROM (
-           SELECT product_id, quantity, revenue_cents AS line_revenue_cents
-             FROM order_line_fact FINAL
-            WHERE ${inRange('placed_on', range)} AND ${STANDS}
+           SELECT product_id, units AS day_units, revenue_cents AS day_revenue_cents
+             FROM daily_product_sales FINAL
+            WHERE ${inRange('day', range)} AND units > 0
          )
         GROUP BY product_id
         ORDER BY units DESC, revenue_cents DESC, product_id
@@ -244,11 +264,13 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
   async dailyUnits(range: DayRange): Promise<ProductDayUnits[]> {
     const rows = await this.rows<ProductDayUnitsRow>(
-      `SELECT product_id, toString(placed_on) AS day, sum(quantity) AS units
-         FROM order_line_fact FINAL
-        WHERE ${inRange('placed_on', range)} AND ${STANDS}
-        GROUP BY product_id, placed_on
-        ORDER BY product_id, placed_on`,
+      `SELECT product_id, toString(sold_on) AS day, sold AS units
+         FROM (
+           SELECT product_id, day AS sold_on, units AS sold
+             FROM daily_product_sales FINAL
+            WHERE ${inRange('day', range)} AND units > 0
+         )
+        ORDER BY product_id, sold_on`,
     );
     return rows.map(toProductDayUnits);
   }
@@ -285,6 +307,10 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
         const facts = toFacts(events);
         await this.addOrders(facts);
         await this.addCancellations(facts);
+        // Every order of the step, held before or not: a repeated step rebuilds the days
+        // its first try may have died before rebuilding.
+        const orderIds = [...facts.orders, ...facts.cancellations].map((fact) => fact.orderId);
+        await this.rebuildDays(await this.placementDays(orderIds), state.version + 1);
         await this.beforeWatermark?.();
       }
       const watermark = last?.sequence ?? state.watermark;
@@ -367,6 +393,51 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
         revenue_cents: order.revenueCents,
       })),
     );
+  }
+
+  /** The days (YYYY-MM-DD) the held orders among `orderIds` were placed on. */
+  private async placementDays(orderIds: readonly number[]): Promise<string[]> {
+    const days = new Set<string>();
+    for (let start = 0; start < orderIds.length; start += IDS_PER_QUERY) {
+      const slice = orderIds.slice(start, start + IDS_PER_QUERY);
+      const rows = await this.rows<{ day: string }>(
+        `SELECT DISTINCT toString(placed_on) AS day FROM order_fact WHERE order_id IN (${integers(slice)})`,
+      );
+      for (const row of rows) days.add(row.day);
+    }
+    return [...days];
+  }
+
+  /**
+   * Writes the daily rollups of `days` again from the facts, under `version`: the newest
+   * version of a day (of a day and product) is the one the reads see.
+   */
+  private async rebuildDays(days: readonly string[], version: number): Promise<void> {
+    if (days.length === 0) return;
+    const touched = `placed_on IN (${days.map(day).join(', ')})`;
+    await this.client.command({
+      query: `INSERT INTO daily_sales (day, orders, units, revenue_cents, cancelled_orders, version)
+        SELECT placed_on, toUInt32(countIf(NOT cancelled)), sumIf(order_units, NOT cancelled),
+               sumIf(order_revenue_cents, NOT cancelled), toUInt32(countIf(cancelled)), ${integer(version)}
+          FROM (
+            SELECT placed_on, units AS order_units, revenue_cents AS order_revenue_cents, ${CANCELLED} AS cancelled
+              FROM order_fact FINAL
+             WHERE ${touched}
+          )
+         GROUP BY placed_on`,
+    });
+    await this.client.command({
+      query: `INSERT INTO daily_product_sales (day, product_id, units, revenue_cents, version)
+        SELECT placed_on, product_id, sumIf(line_quantity, NOT cancelled), sumIf(line_revenue_cents, NOT cancelled),
+               ${integer(version)}
+          FROM (
+            SELECT placed_on, product_id, quantity AS line_quantity, revenue_cents AS line_revenue_cents,
+                   ${CANCELLED} AS cancelled
+              FROM order_line_fact FINAL
+             WHERE ${touched}
+          )
+         GROUP BY placed_on, product_id`,
+    });
   }
 
   /** New cancellations; an order cancelled already keeps the time it has. */
