@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessBus } from '@shop/platform';
 import { freshPglite, freshPostgresDatabase, testServers } from '@shop/platform/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PgAnalyticsStore } from '../src/db/pg-analytics-store.ts';
 import { salesReport } from '../src/domain/reports.ts';
 import { startAnalytics } from '../src/main.ts';
@@ -14,8 +14,16 @@ import { FakeProductService } from './fakes/product-service.ts';
 import { orderPlaced, WAIT } from './helpers.ts';
 import { clickHouseUrl, dropClickHouseDatabase, withClickHouse } from './olap/store-targets.ts';
 
-/** Where an embedded start keeps its DuckDB file: a folder of its own, not the working directory's ./data. */
-const tempDataDir = () => mkdtempSync(join(tmpdir(), 'shop-analytics-'));
+const dataDirs: string[] = [];
+/** Where an embedded start keeps its DuckDB file: a folder of its own, not the working directory's ./data; removed after the file. */
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-analytics-'));
+  dataDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const env = { PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir(), DEMO_HISTORY: 'false' };
 
