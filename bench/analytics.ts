@@ -50,7 +50,7 @@
  * The default size takes about 15 minutes on 2 vCPUs. Settings: BENCH_DATABASE_URL,
  * BENCH_CLICKHOUSE_URL, BENCH_ANALYTICS_LINES. Linux only (/proc).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -84,6 +84,7 @@ import {
   machine,
   mapLimit,
   percentile,
+  pidsNamed,
   positive,
   postgresPids,
   postgresServerPids,
@@ -898,12 +899,8 @@ const zeroCpu = () => 0;
 
 /** The ClickHouse server's CPU so far, ms: every process named clickhouse-serv. */
 function clickHouseCpu(): number {
-  const pids = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => processStat(pid)?.name.startsWith('clickhouse-serv'));
   let ticks = 0;
-  for (const value of cpuTicks(pids).values()) ticks += value;
+  for (const value of cpuTicks(pidsNamed('clickhouse-serv')).values()) ticks += value;
   return (ticks * 1000) / CLOCK_TICKS;
 }
 

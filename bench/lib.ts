@@ -307,12 +307,17 @@ export function cpuMsSoFar(pids: Iterable<number>): number {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
-/** Every process named `postgres`: the whole server, whichever database its backends serve. */
-export function postgresServerPids(): number[] {
+/** Every process whose name (comm, at most 15 characters) starts with `prefix`. */
+export function pidsNamed(prefix: string): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
-    .filter((pid) => processStat(pid)?.name === 'postgres');
+    .filter((pid) => processStat(pid)?.name.startsWith(prefix));
+}
+
+/** Every process named `postgres`: the whole server, whichever database its backends serve. */
+export function postgresServerPids(): number[] {
+  return pidsNamed('postgres').filter((pid) => processStat(pid)?.name === 'postgres');
 }
 
 /**

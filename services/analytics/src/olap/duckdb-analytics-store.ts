@@ -356,7 +356,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     const known = new Set(held.getRowObjectsJson().map((row) => Number(row.order_id)));
     const orders = facts.orders.filter((order) => !known.has(order.orderId));
     if (orders.length === 0) return [];
-    await this.insertColumns(
+    await this.withColumns(
       `insert into order_fact (order_id, user_id, placed_at, placed_on, currency, units, revenue_cents)
        select order_id, user_id, placed_at::timestamptz, placed_on::date, currency, units, revenue_cents
          from (select unnest($1) as order_id, unnest($2) as user_id, unnest($3) as placed_at, unnest($4) as placed_on,
@@ -372,7 +372,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
       ],
     );
     const lines = orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.orderId, ...line })));
-    await this.insertColumns(
+    await this.withColumns(
       `insert into order_line_fact (order_id, product_id, name, quantity, revenue_cents)
        select unnest($1), unnest($2), unnest($3), unnest($4), unnest($5)`,
       [
@@ -388,7 +388,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
 
   private async addCancellations(facts: EtlFacts): Promise<void> {
     if (facts.cancellations.length === 0) return;
-    await this.insertColumns(
+    await this.withColumns(
       `insert into order_cancellation (order_id, cancelled_at)
        select order_id, cancelled_at::timestamptz
          from (select unnest($1) as order_id, unnest($2) as cancelled_at)
@@ -406,7 +406,7 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     const touched = `(select distinct placed_on from order_fact where order_id in (select unnest($1)))`;
     const ids: [DuckDBValue, DuckDBType] = [ints(orderIds), INTEGER];
     // The days first, into a temporary table: the deletes below must not change which they are.
-    await this.insertColumns(`create or replace temporary table touched_day as select * from ${touched} as d(day)`, [
+    await this.withColumns(`create or replace temporary table touched_day as select * from ${touched} as d(day)`, [
       ids,
     ]);
     await this.writer.run('delete from daily_sales where day in (select day from touched_day)');
@@ -433,8 +433,8 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     await this.writer.run('drop table touched_day');
   }
 
-  /** Runs a write whose parameters are whole columns (lists), read back with unnest: one statement for any number of rows. */
-  private async insertColumns(sql: string, columns: ReadonlyArray<[DuckDBValue, DuckDBType]>): Promise<void> {
+  /** Runs a statement whose parameters are whole columns (lists), read back with unnest: one statement for any number of rows. */
+  private async withColumns(sql: string, columns: ReadonlyArray<[DuckDBValue, DuckDBType]>): Promise<void> {
     await this.writer.run(
       sql,
       columns.map(([values]) => values),
