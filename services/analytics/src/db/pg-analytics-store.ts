@@ -14,15 +14,6 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
-import {
-  type Count,
-  type DailySalesRow,
-  type ProductDayUnitsRow,
-  type ProductSalesRow,
-  toDailySales,
-  toProductDayUnits,
-  toProductSales,
-} from '../domain/store-rows.ts';
 import { lockedEventsPast } from './pg-event-log-reader.ts';
 import {
   dailyProductSales,
@@ -34,6 +25,15 @@ import {
   orderLineFact,
   productName,
 } from './schema.ts';
+import {
+  type Count,
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from './store-rows.ts';
 
 /** The name of the rollups' row in etl_state. */
 export const ROLLUPS = 'rollups';

@@ -1,4 +1,13 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import {
+  type Count,
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from '../db/store-rows.ts';
 import type { EtlFacts } from '../domain/facts.ts';
 import type {
   AnalyticsStore,
@@ -14,15 +23,6 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
-import {
-  type Count,
-  type DailySalesRow,
-  type ProductDayUnitsRow,
-  type ProductSalesRow,
-  toDailySales,
-  toProductDayUnits,
-  toProductSales,
-} from '../domain/store-rows.ts';
 import { day, identifier, integer, integers } from './clickhouse-literals.ts';
 
 export interface ClickHouseStoreOptions {

@@ -12,6 +12,14 @@ import {
   listValue,
   VARCHAR,
 } from '@duckdb/node-api';
+import {
+  type DailySalesRow,
+  type ProductDayUnitsRow,
+  type ProductSalesRow,
+  toDailySales,
+  toProductDayUnits,
+  toProductSales,
+} from '../db/store-rows.ts';
 import type { EtlFacts } from '../domain/facts.ts';
 import type {
   AnalyticsStore,
@@ -27,14 +35,6 @@ import type {
   ProductDayUnits,
   ProductSales,
 } from '../domain/ports.ts';
-import {
-  type DailySalesRow,
-  type ProductDayUnitsRow,
-  type ProductSalesRow,
-  toDailySales,
-  toProductDayUnits,
-  toProductSales,
-} from '../domain/store-rows.ts';
 
 export interface DuckDbStoreOptions {
   /** The database file (created with its folder when missing), or ':memory:'. */

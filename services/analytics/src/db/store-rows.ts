@@ -1,4 +1,4 @@
-import type { DailySales, ProductDayUnits, ProductSales } from './ports.ts';
+import type { DailySales, ProductDayUnits, ProductSales } from '../domain/ports.ts';
 
 /** A number as a driver gives it back: 64-bit integers and sums arrive as text or bigint. */
 export type Count = string | number | bigint;
