@@ -23,6 +23,10 @@ interface EventRow {
  */
 export async function lockedEventsPast(tx: Db, after: number, limit: number): Promise<LoggedEvent[]> {
   await tx.execute(sql`lock table ${event} in share mode`);
+  return eventsPast(tx, after, limit);
+}
+
+async function eventsPast(tx: Db, after: number, limit: number): Promise<LoggedEvent[]> {
   const rows = await queryRows<EventRow>(
     tx,
     sql`select sequence, id, type, coalesce(time, received_at) as time, data
@@ -40,13 +44,28 @@ export async function lockedEventsPast(tx: Db, after: number, limit: number): Pr
   }));
 }
 
+async function idAt(db: Db, sequence: number): Promise<string | null> {
+  const [row] = await queryRows<{ id: string }>(db, sql`select id from ${event} where sequence = ${sequence}`);
+  return row?.id ?? null;
+}
+
 /** The event log in PostgreSQL (or PGlite), as an OLAP store in another database reads it. */
 export class PgEventLogReader implements EventLogReader {
   constructor(private readonly db: Db) {}
 
-  readPast<T>(after: number, limit: number, step: (events: LoggedEvent[]) => Promise<T>): Promise<T> {
-    // The lock lasts until the step is over: the store moves its watermark inside it.
-    return this.db.transaction(async (tx) => step(await lockedEventsPast(tx, after, limit)));
+  readPast<T>(
+    limit: number,
+    start: (held: Pick<EventLogReader, 'idAt'>) => Promise<number>,
+    step: (events: LoggedEvent[], after: number) => Promise<T>,
+  ): Promise<T> {
+    // SHARE ROW EXCLUSIVE holds inserts off as SHARE does, and conflicts with itself: one
+    // reader at a time, whichever process. The lock lasts until the step is over: the store
+    // moves its watermark inside it, and the next reader reads that watermark.
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table ${event} in share row exclusive mode`);
+      const after = await start({ idAt: (sequence) => idAt(tx, sequence) });
+      return step(await eventsPast(tx, after, limit), after);
+    });
   }
 
   async count(watermark: number): Promise<{ events: number; past: number }> {
@@ -57,8 +76,7 @@ export class PgEventLogReader implements EventLogReader {
     return { events: Number(row?.events ?? 0), past: Number(row?.past ?? 0) };
   }
 
-  async idAt(sequence: number): Promise<string | null> {
-    const [row] = await queryRows<{ id: string }>(this.db, sql`select id from ${event} where sequence = ${sequence}`);
-    return row?.id ?? null;
+  idAt(sequence: number): Promise<string | null> {
+    return idAt(this.db, sequence);
   }
 }

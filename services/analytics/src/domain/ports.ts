@@ -37,11 +37,18 @@ export interface LoggedEvent {
  */
 export interface EventLogReader {
   /**
-   * Runs `step` with up to `limit` events logged past `after`, in sequence order. Until
+   * Holds the log, asks `start` where the store stands (its watermark, read while held),
+   * then runs `step` with up to `limit` events logged past it, in sequence order. Until
    * `step` is over, no event can commit below the last of them (sequences are taken at
-   * insert but committed in any order), so a watermark moved past them misses none.
+   * insert but committed in any order), so a watermark moved past them misses none; and
+   * no other reader holds the log, so two processes never take in the same batch.
    */
-  readPast<T>(after: number, limit: number, step: (events: LoggedEvent[]) => Promise<T>): Promise<T>;
+  readPast<T>(
+    limit: number,
+    /** Where the store stands; `held` reads the log inside the hold (PGlite has one connection). */
+    start: (held: Pick<EventLogReader, 'idAt'>) => Promise<number>,
+    step: (events: LoggedEvent[], after: number) => Promise<T>,
+  ): Promise<T>;
   /** Events in the log, and those of them past `watermark`. */
   count(watermark: number): Promise<{ events: number; past: number }>;
   /**

@@ -296,12 +296,16 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
    * then moves the watermark. An empty batch moves nothing but the time of the run.
    */
   private async step(limit: number, toFacts: (events: LoggedEvent[]) => EtlFacts): Promise<EtlStep> {
-    let state = await this.state();
-    if (state.watermark > 0 && (await this.log.idAt(state.watermark)) !== state.lastEventId) {
-      this.onNewLog?.(state.watermark);
-      state = await this.startOver(state);
-    }
-    return this.log.readPast(state.watermark, limit, async (events) => {
+    let state: EtlState = { watermark: 0, lastEventId: '', ranAtMs: null, version: 0 };
+    const start = async (held: Pick<EventLogReader, 'idAt'>) => {
+      state = await this.state();
+      if (state.watermark > 0 && (await held.idAt(state.watermark)) !== state.lastEventId) {
+        this.onNewLog?.(state.watermark);
+        state = await this.startOver(state);
+      }
+      return state.watermark;
+    };
+    return this.log.readPast(limit, start, async (events) => {
       const last = events.at(-1);
       if (last) {
         const facts = toFacts(events);

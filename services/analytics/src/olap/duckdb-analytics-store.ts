@@ -295,16 +295,20 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
   }
 
   private async step(limit: number, toFacts: (events: LoggedEvent[]) => EtlFacts): Promise<EtlStep> {
-    const [state] = await this.rows(`select watermark, last_event_id from etl_state where name = '${ROLLUPS}'`);
-    let from = Number(state?.watermark ?? 0);
-    let lastId = state?.last_event_id == null ? null : String(state.last_event_id);
-    if (from > 0 && (await this.log.idAt(from)) !== lastId) {
-      this.onNewLog?.(from);
-      await this.startOver();
-      from = 0;
-      lastId = null;
-    }
-    return this.log.readPast(from, limit, async (events) => {
+    let lastId: string | null = null;
+    const start = async (held: Pick<EventLogReader, 'idAt'>) => {
+      const [state] = await this.rows(`select watermark, last_event_id from etl_state where name = '${ROLLUPS}'`);
+      const from = Number(state?.watermark ?? 0);
+      lastId = state?.last_event_id == null ? null : String(state.last_event_id);
+      if (from > 0 && (await held.idAt(from)) !== lastId) {
+        this.onNewLog?.(from);
+        await this.startOver();
+        lastId = null;
+        return 0;
+      }
+      return from;
+    };
+    return this.log.readPast(limit, start, async (events, from) => {
       const last = events.at(-1);
       const facts = last ? toFacts(events) : undefined;
       const watermark = last?.sequence ?? from;

@@ -165,4 +165,17 @@ describe.each(storeTargets())('the OLAP store contract: $name', (target) => {
     expect(await etl(restarted, 4)).toMatchObject({ appliedEvents: 5, watermark: 9 });
     expect(await figures(restarted)).toEqual(EXPECTED);
   });
+
+  // Stores several processes share; DuckDB's file is one process's (a second cannot open it).
+  const withReplicas = target.replicas ? it : () => undefined;
+  withReplicas(
+    'when two processes run the ETL at the same moment (two replicas), then each batch is taken in by one of them',
+    async () => {
+      const stores = [await opened.store(), await opened.store()];
+      const runs = await Promise.all(stores.map((store) => runEtl({ store, decode: decodeOrderEvent, batchSize: 4 })));
+      expect(runs.map((run) => run.appliedEvents).reduce((sum, applied) => sum + applied, 0)).toBe(9);
+      expect(runs.map((run) => run.watermark)).toEqual([9, 9]);
+      expect(await figures(stores[0] as AnalyticsStore)).toEqual(EXPECTED);
+    },
+  );
 });

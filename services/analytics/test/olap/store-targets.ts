@@ -40,6 +40,8 @@ export interface OpenedStore {
 /** An OLAP store adapter the contract suite runs against. */
 export interface StoreTarget {
   name: string;
+  /** Whether several processes (replicas) may run the ETL into it at once; DuckDB's file is one process's. */
+  replicas: boolean;
   open(): Promise<OpenedStore>;
 }
 
@@ -50,6 +52,7 @@ async function logDatabase(target: DatabaseTarget): Promise<{ database: Database
 
 const postgresRollups = (target: DatabaseTarget): StoreTarget => ({
   name: `PostgreSQL rollups (${target.name})`,
+  replicas: true,
   async open() {
     const { database, cleanup } = await logDatabase(target);
     return {
@@ -103,6 +106,7 @@ async function apartFromLog(
 
 const duckDb: StoreTarget = {
   name: 'DuckDB',
+  replicas: false,
   async open() {
     const path = join(tmpdir(), `shop-analytics-${randomBytes(6).toString('hex')}.duckdb`);
     return apartFromLog(
@@ -135,6 +139,7 @@ export async function dropClickHouseDatabase(url: string, database: string): Pro
 /** ClickHouse at TEST_CLICKHOUSE_URL, a fresh database for each test, its log on PGlite as DuckDB's. */
 const clickHouse: StoreTarget = {
   name: 'ClickHouse',
+  replicas: true,
   async open() {
     const url = clickHouseUrl();
     const database = `shop_test_${randomBytes(6).toString('hex')}`;
